@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/* The -c table, laid out and sorted as strace prints it: by time spent,
+ * descending, ties in syscall-number order. Time is the wall-clock time
+ * between the entry and exit stops (strace's -w); strace's default of
+ * system CPU time reads as zero for most calls at its clock resolution. */
+#include "analysis/summary.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/syscalls.h"
+
+struct row {
+	uint64_t calls, errors, ns;
+};
+
+struct summary_sink {
+	struct rn_sink base;
+	FILE *f;
+	struct row rows[RN_NSYSCALLS + 1]; /* last: numbers outside the table */
+};
+
+static void summary_event(struct rn_sink *base, const struct rn_event *ev)
+{
+	struct summary_sink *s = (struct summary_sink *)base;
+	struct row *r = &s->rows[(ev->nr >= 0 && ev->nr < RN_NSYSCALLS) ? ev->nr : RN_NSYSCALLS];
+	r->calls++;
+	if (ev->flags & RN_EVF_ERROR)
+		r->errors++;
+	r->ns += ev->dur_ns;
+}
+
+static const struct summary_sink *sort_ctx;
+
+static int by_time(const void *a, const void *b)
+{
+	int ia = *(const int *)a, ib = *(const int *)b;
+	uint64_t ta = sort_ctx->rows[ia].ns, tb = sort_ctx->rows[ib].ns;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return ia - ib;
+}
+
+static void put_row(FILE *f, double pct, uint64_t ns, uint64_t calls, uint64_t errors,
+		    const char *name)
+{
+	char err[32] = "";
+	if (errors)
+		(void)snprintf(err, sizeof(err), "%llu", (unsigned long long)errors);
+	(void)fprintf(f, "%6.2f %11.6f %11llu %9llu %9s %s\n", pct, (double)ns / 1e9,
+		      (unsigned long long)(calls ? ns / 1000 / calls : 0), (unsigned long long)calls,
+		      err, name);
+}
+
+static int summary_finish(struct rn_sink *base, const struct rn_run_result *res)
+{
+	struct summary_sink *s = (struct summary_sink *)base;
+	(void)res;
+	int idx[RN_NSYSCALLS + 1];
+	int n = 0;
+	uint64_t total_ns = 0, total_calls = 0, total_err = 0;
+	for (int i = 0; i <= RN_NSYSCALLS; i++) {
+		if (!s->rows[i].calls)
+			continue;
+		idx[n++] = i;
+		total_ns += s->rows[i].ns;
+		total_calls += s->rows[i].calls;
+		total_err += s->rows[i].errors;
+	}
+	sort_ctx = s;
+	qsort(idx, (size_t)n, sizeof(idx[0]), by_time);
+	sort_ctx = NULL;
+	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
+	(void)fputs("% time     seconds  usecs/call     calls    errors syscall\n", s->f);
+	(void)fputs(rule, s->f);
+	for (int i = 0; i < n; i++) {
+		const struct row *r = &s->rows[idx[i]];
+		const struct rn_sysent *e = rn_syscall_get(idx[i]);
+		double pct = total_ns ? 100.0 * (double)r->ns / (double)total_ns : 0.0;
+		put_row(s->f, pct, r->ns, r->calls, r->errors, e ? e->name : "syscall_unknown");
+	}
+	(void)fputs(rule, s->f);
+	put_row(s->f, 100.0, total_ns, total_calls, total_err, "total");
+	return fflush(s->f) == 0 ? 0 : -EIO;
+}
+
+static void summary_free(struct rn_sink *base)
+{
+	free(base);
+}
+
+static const struct rn_sink_ops summary_ops = {
+	.name = "summary",
+	.on_event = summary_event,
+	.finish = summary_finish,
+	.free = summary_free,
+};
+
+struct rn_sink *rn_stats_summary_new(FILE *f, const struct rn_options *o)
+{
+	(void)o;
+	struct summary_sink *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->base.ops = &summary_ops;
+	s->base.needs = RN_NEED_TIMING;
+	s->f = f;
+	return &s->base;
+}

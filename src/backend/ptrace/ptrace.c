@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: MIT
+/* The ptrace backend. One loop: wait for any task to stop, handle the stop,
+ * resume it. Tasks are seized (PTRACE_SEIZE) so group-stops can be told from
+ * signal stops and tasks can be interrupted for a clean detach. Syscall
+ * stops are read with PTRACE_GET_SYSCALL_INFO, one call per stop. When the
+ * filter narrows the set and we started the program, a seccomp-bpf program
+ * in the tracee stops it only on traced syscalls (PTRACE_CONT between them).
+ *
+ * Per stop the work is: waitpid, one ptrace read, decoding if a sink wants
+ * text, one resume. Everything else (formatting, statistics) is the sinks'. */
+#include "backend/ptrace/ptrace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode/decode.h"
+#include "filter/filter.h"
+
+struct tcb {
+	pid_t pid;
+	bool in_syscall;  /* between entry and exit stops */
+	bool traced;	  /* the current syscall is reported */
+	bool need_exit;	  /* the decoder asked for the exit half */
+	bool hidden;	  /* spawned child before its execve: report nothing */
+	bool attached;	  /* came from -p: detach, never kill */
+	long nr;
+	uint64_t args[RN_MAX_ARGS];
+	uint64_t ip;
+	uint64_t t_entry; /* CLOCK_MONOTONIC ns */
+	struct rn_buf out, rx;
+	uint32_t arg_off[RN_MAX_ARGS + 1];
+	unsigned narg;
+	uint64_t priv[2];
+};
+
+struct tracer {
+	const struct rn_options *o;
+	struct rn_sinks *sinks;
+	struct rn_decode_opts dopts;
+	bool decode;	   /* some sink wants text */
+	bool seccomp;	   /* filter pushed down: PTRACE_CONT outside syscalls */
+	unsigned ptrace_opts;
+	struct tcb **tab;  /* open addressing by pid */
+	size_t tab_cap, ntasks;
+	struct tcb *last;  /* most recent lookup */
+	pid_t main_pid;
+	int main_status;   /* renacer's exit status when main_pid ends */
+	bool main_done;
+	int64_t wall_off;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	struct rn_buf rval;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* --- task table --- */
+
+static size_t slot_of(pid_t pid, size_t cap)
+{
+	return ((size_t)pid * 2654435761u) & (cap - 1);
+}
+
+static struct tcb *tcb_get(struct tracer *tr, pid_t pid)
+{
+	if (tr->last && tr->last->pid == pid)
+		return tr->last;
+	if (!tr->tab_cap)
+		return NULL;
+	for (size_t i = slot_of(pid, tr->tab_cap);; i = (i + 1) & (tr->tab_cap - 1)) {
+		struct tcb *t = tr->tab[i];
+		if (!t)
+			return NULL;
+		if (t->pid == pid)
+			return tr->last = t;
+	}
+}
+
+static int tab_insert(struct tcb **tab, size_t cap, struct tcb *t)
+{
+	for (size_t i = slot_of(t->pid, cap);; i = (i + 1) & (cap - 1))
+		if (!tab[i]) {
+			tab[i] = t;
+			return 0;
+		}
+}
+
+static struct tcb *tcb_new(struct tracer *tr, pid_t pid)
+{
+	if ((tr->ntasks + 1) * 2 > tr->tab_cap) {
+		size_t cap = tr->tab_cap ? tr->tab_cap * 2 : 64;
+		struct tcb **tab = calloc(cap, sizeof(*tab));
+		if (!tab)
+			return NULL;
+		for (size_t i = 0; i < tr->tab_cap; i++)
+			if (tr->tab[i])
+				(void)tab_insert(tab, cap, tr->tab[i]);
+		free(tr->tab);
+		tr->tab = tab;
+		tr->tab_cap = cap;
+	}
+	struct tcb *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	(void)tab_insert(tr->tab, tr->tab_cap, t);
+	tr->ntasks++;
+	return t;
+}
+
+static void tcb_free(struct tcb *t)
+{
+	if (!t)
+		return;
+	rn_buf_done(&t->out);
+	rn_buf_done(&t->rx);
+	free(t);
+}
+
+static void tcb_remove(struct tracer *tr, struct tcb *t)
+{
+	size_t cap = tr->tab_cap, i = slot_of(t->pid, cap);
+	while (tr->tab[i] != t)
+		i = (i + 1) & (cap - 1);
+	tr->tab[i] = NULL;
+	/* Re-insert the rest of the cluster so probes stay unbroken. */
+	for (size_t j = (i + 1) & (cap - 1); tr->tab[j]; j = (j + 1) & (cap - 1)) {
+		struct tcb *m = tr->tab[j];
+		tr->tab[j] = NULL;
+		(void)tab_insert(tr->tab, cap, m);
+	}
+	if (tr->last == t)
+		tr->last = NULL;
+	tr->ntasks--;
+	tcb_free(t);
+}
+
+/* --- events --- */
+
+static void ev_init(struct tracer *tr, struct rn_event *ev, enum rn_event_kind kind, pid_t pid)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->pid = pid;
+	ev->nr = -1;
+	ev->ntasks = (unsigned)tr->ntasks;
+	ev->ts_ns = (uint64_t)((int64_t)mono_ns() + tr->wall_off);
+}
+
+static void emit_process(struct tracer *tr, enum rn_event_kind kind, pid_t pid, int64_t val,
+			 uint32_t flags, const char *text)
+{
+	struct rn_event ev;
+	ev_init(tr, &ev, kind, pid);
+	ev.ret = val;
+	ev.flags = flags;
+	if (text) {
+		ev.args_text = text;
+		ev.args_len = strlen(text);
+		ev.flags |= RN_EVF_DECODED;
+	}
+	rn_sinks_process(tr->sinks, &ev);
+}
+
+static void init_dctx(struct tracer *tr, struct tcb *t, struct rn_dctx *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pid = t->pid;
+	d->nr = t->nr;
+	d->ent = rn_syscall_get(t->nr);
+	memcpy(d->args, t->args, sizeof(d->args));
+	d->out = &t->out;
+	d->rx = &t->rx;
+	d->arg_off = t->arg_off;
+	d->narg = &t->narg;
+	d->o = &tr->dopts;
+	memcpy(d->priv, t->priv, sizeof(d->priv));
+}
+
+static const char *syscall_name(long nr, char *tmp, size_t len)
+{
+	const struct rn_sysent *e = rn_syscall_get(nr);
+	if (e)
+		return e->name;
+	(void)snprintf(tmp, len, "syscall_%#lx", (unsigned long)nr);
+	return tmp;
+}
+
+/* Report the syscall t is in. no_return: the task is gone ("= ?"). */
+static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_error,
+			 bool no_return, uint64_t now)
+{
+	struct rn_event ev;
+	char tmp[32];
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = RN_EV_SYSCALL;
+	ev.pid = t->pid;
+	ev.nr = (int)t->nr;
+	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->args, sizeof(ev.args));
+	ev.ret = ret;
+	ev.ip = t->ip;
+	ev.ntasks = (unsigned)tr->ntasks;
+	ev.ts_ns = (uint64_t)((int64_t)t->t_entry + tr->wall_off);
+	ev.dur_ns = now - t->t_entry;
+	if (!rn_syscall_get(t->nr))
+		ev.flags |= RN_EVF_UNKNOWN;
+	if (no_return)
+		ev.flags |= RN_EVF_NO_RETURN;
+	else if (is_error)
+		ev.flags |= RN_EVF_ERROR;
+	if (tr->decode) {
+		struct rn_dctx d;
+		init_dctx(tr, t, &d);
+		if (no_return) {
+			rn_buf_reset(&tr->rval);
+			rn_buf_putc(&tr->rval, '?');
+		} else {
+			d.exiting = true;
+			d.ret = ret;
+			d.failed = is_error;
+			rn_decode_exit(&d, t->need_exit, &tr->rval);
+		}
+		ev.flags |= RN_EVF_DECODED;
+		ev.args_text = t->out.p ? t->out.p : "";
+		ev.args_len = t->out.len;
+		ev.arg_off = t->arg_off;
+		ev.nargs_text = t->narg;
+		ev.rval_text = tr->rval.p ? tr->rval.p : "";
+	}
+	rn_sinks_event(tr->sinks, &ev);
+}
+
+static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint64_t *args,
+			  uint64_t ip, uint64_t now)
+{
+	t->in_syscall = true;
+	t->nr = nr;
+	memcpy(t->args, args, sizeof(t->args));
+	t->ip = ip;
+	t->t_entry = now;
+	if (t->hidden && (nr == SYS_execve || nr == SYS_execveat))
+		t->hidden = false;
+	t->traced = !t->hidden && rn_filter_match(tr->o->filter, nr);
+	t->need_exit = false;
+	if (!t->traced || !tr->decode)
+		return;
+	rn_buf_reset(&t->out);
+	rn_buf_reset(&t->rx);
+	t->narg = 0;
+	struct rn_dctx d;
+	init_dctx(tr, t, &d);
+	memset(d.priv, 0, sizeof(d.priv));
+	t->need_exit = rn_decode_entry(&d);
+	memcpy(t->priv, d.priv, sizeof(t->priv));
+}
+
+static void syscall_exit(struct tracer *tr, struct tcb *t, int64_t ret, bool is_error, uint64_t now)
+{
+	if (!t->in_syscall) {
+		/* Exit without entry: attached mid-syscall. Nothing to pair. */
+		return;
+	}
+	t->in_syscall = false;
+	if (t->traced)
+		emit_syscall(tr, t, ret, is_error, false, now);
+}
+
+static void on_syscall_stop(struct tracer *tr, struct tcb *t, uint64_t now)
+{
+	struct __ptrace_syscall_info si;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->pid, (void *)sizeof(si), &si) <= 0)
+		return;
+	switch (si.op) {
+	case PTRACE_SYSCALL_INFO_ENTRY:
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		syscall_entry(tr, t, (long)si.entry.nr, si.entry.args, si.instruction_pointer, now);
+		break;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		syscall_exit(tr, t, si.exit.rval, si.exit.is_error != 0, now);
+		break;
+	default:
+		break;
+	}
+}
+
+static void resume(struct tracer *tr, struct tcb *t, int sig)
+{
+	enum __ptrace_request req =
+		(tr->seccomp && !t->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+	/* ESRCH: the task died (SIGKILL) under us; its exit is reported by wait. */
+	(void)ptrace(req, t->pid, NULL, (void *)(long)sig);
+}
+
+/* --- siginfo, as strace prints it --- */
+
+static void put_siginfo(struct rn_buf *b, const siginfo_t *si);
+
+/* --- process exits --- */
+
+static void task_gone(struct tracer *tr, struct tcb *t, int status, uint64_t now)
+{
+	if (t->in_syscall && t->traced && !t->hidden)
+		emit_syscall(tr, t, 0, false, true, now);
+	if (!t->hidden) {
+		if (WIFEXITED(status))
+			emit_process(tr, RN_EV_EXITED, t->pid, WEXITSTATUS(status), 0, NULL);
+		else
+			emit_process(tr, RN_EV_KILLED, t->pid, WTERMSIG(status),
+				     WCOREDUMP(status) ? RN_EVF_CORE : 0, NULL);
+	}
+	if (t->pid == tr->main_pid) {
+		tr->main_done = true;
+		tr->main_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	tcb_remove(tr, t);
+}
+
+/* A thread other than the leader called execve: the kernel gives it the
+ * leader's pid. The leader's record is replaced by the exec'ing thread's. */
+static struct tcb *exec_from_thread(struct tracer *tr, struct tcb *leader, pid_t old)
+{
+	struct tcb *execer = tcb_get(tr, old);
+	if (!execer || execer == leader)
+		return leader;
+	if (leader) {
+		if (!leader->hidden)
+			emit_process(tr, RN_EV_SUPERSEDED, leader->pid, old, 0, NULL);
+		pid_t lp = leader->pid;
+		tcb_remove(tr, leader);
+		/* Re-key the exec'ing thread under the leader's pid. */
+		size_t cap = tr->tab_cap, i = slot_of(old, cap);
+		while (tr->tab[i] != execer)
+			i = (i + 1) & (cap - 1);
+		tr->tab[i] = NULL;
+		for (size_t j = (i + 1) & (cap - 1); tr->tab[j]; j = (j + 1) & (cap - 1)) {
+			struct tcb *m = tr->tab[j];
+			tr->tab[j] = NULL;
+			(void)tab_insert(tr->tab, cap, m);
+		}
+		execer->pid = lp;
+		(void)tab_insert(tr->tab, cap, execer);
+		tr->last = NULL;
+	}
+	return execer;
+}
+
+static void handle_stop(struct tracer *tr, struct tcb *t, int status, uint64_t now)
+{
+	int sig = WSTOPSIG(status);
+	unsigned event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(tr, t, now);
+		resume(tr, t, 0);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(tr, t, now);
+		/* Continue to the exit stop of this syscall. */
+		(void)ptrace(PTRACE_SYSCALL, t->pid, NULL, NULL);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: {
+		unsigned long child = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, t->pid, NULL, &child) == 0 &&
+		    !tcb_get(tr, (pid_t)child)) {
+			struct tcb *c = tcb_new(tr, (pid_t)child);
+			if (c) {
+				c->hidden = t->hidden;
+				emit_process(tr, RN_EV_ATTACHED, c->pid, t->pid, 0, NULL);
+			}
+		}
+		resume(tr, t, 0);
+		return;
+	}
+	case PTRACE_EVENT_EXEC: {
+		unsigned long old = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, t->pid, NULL, &old) == 0 && (pid_t)old != t->pid)
+			t = exec_from_thread(tr, t, (pid_t)old);
+		t->hidden = false;
+		resume(tr, t, 0);
+		return;
+	}
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			if (!t->hidden)
+				emit_process(tr, RN_EV_STOPPED, t->pid, sig, 0, NULL);
+			/* Stay stopped but keep reporting (SIGCONT, SIGKILL). */
+			(void)ptrace(PTRACE_LISTEN, t->pid, NULL, NULL);
+			return;
+		}
+		resume(tr, t, 0);
+		return;
+	default:
+		break;
+	}
+	if (event) {
+		resume(tr, t, 0);
+		return;
+	}
+	/* A signal-delivery-stop: show it and deliver it. */
+	siginfo_t si;
+	bool have_si = ptrace(PTRACE_GETSIGINFO, t->pid, NULL, &si) == 0;
+	if (!t->hidden) {
+		struct rn_buf b = { 0 };
+		if (have_si)
+			put_siginfo(&b, &si);
+		else
+			rn_buf_put(&b, "{}");
+		emit_process(tr, RN_EV_SIGNAL, t->pid, sig, 0, b.p);
+		rn_buf_done(&b);
+	}
+	resume(tr, t, sig);
+}
+
+/* --- siginfo text --- */
+
+static void put_siginfo(struct rn_buf *b, const siginfo_t *si)
+{
+	struct rn_buf out = { 0 };
+	struct rn_dctx d;
+	unsigned narg = 0;
+	uint32_t off[RN_MAX_ARGS + 1];
+	struct rn_decode_opts o = { 32, 32 };
+	memset(&d, 0, sizeof(d));
+	d.out = &out;
+	d.rx = &out;
+	d.narg = &narg;
+	d.arg_off = off;
+	d.o = &o;
+	rn_decode_siginfo(&d, si);
+	rn_buf_putn(b, out.p ? out.p : "{}", out.p ? out.len : 2);
+	rn_buf_done(&out);
+}
+
+/* --- start-up --- */
+
+/* Find the program like execvp() would, so a missing one is reported before
+ * anything is started. Returns a malloc'd path or NULL with errno set. */
+static char *find_program(const char *name)
+{
+	if (strchr(name, '/')) {
+		if (access(name, X_OK) != 0)
+			return NULL;
+		return strdup(name);
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+	for (const char *p = path;;) {
+		const char *c = strchr(p, ':');
+		size_t dl = c ? (size_t)(c - p) : strlen(p);
+		char buf[PATH_MAX];
+		int n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int)dl, dl ? p : ".", "/", name);
+		if (n > 0 && (size_t)n < sizeof(buf)) {
+			struct stat st;
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(buf, X_OK) == 0)
+					return strdup(buf);
+				err = EACCES;
+			}
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	errno = err;
+	return NULL;
+}
+
+static int spawn(struct tracer *tr, struct rn_diag *reterr)
+{
+	const struct rn_options *o = tr->o;
+	char *prog = find_program(o->argv[0]);
+	if (!prog) {
+		int e = errno;
+		rn_diag_set(reterr, "cannot run '%s': %s", o->argv[0], strerror(e));
+		return -e;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		free(prog);
+		rn_diag_set(reterr, "fork: %s", strerror(e));
+		return -e;
+	}
+	if (pid == 0) {
+		/* Child: wait to be seized, push the filter down, run. */
+		(void)kill(getpid(), SIGSTOP);
+		if (tr->seccomp && rn_seccomp_install(o->filter) < 0)
+			_exit(127); /* the parent only enables seccomp after a probe */
+		execv(prog, o->argv);
+		(void)fprintf(stderr, "renacer: cannot run '%s': %s\n", o->argv[0], strerror(errno));
+		_exit(127);
+	}
+	free(prog);
+	int st;
+	if (waitpid(pid, &st, WSTOPPED) != pid || !WIFSTOPPED(st)) {
+		rn_diag_set(reterr, "program '%s' did not start", o->argv[0]);
+		return -ECHILD;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)(tr->ptrace_opts | PTRACE_O_EXITKILL)) != 0) {
+		int e = errno;
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		rn_diag_set(reterr, "cannot trace '%s': %s", o->argv[0], strerror(e));
+		return -e;
+	}
+	struct tcb *t = tcb_new(tr, pid);
+	if (!t) {
+		(void)kill(pid, SIGKILL);
+		return -ENOMEM;
+	}
+	t->hidden = true;
+	tr->main_pid = pid;
+	(void)kill(pid, SIGCONT);
+	return 0;
+}
+
+static int attach_one(struct tracer *tr, pid_t pid, bool report)
+{
+	if (tcb_get(tr, pid))
+		return 0;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)tr->ptrace_opts) != 0)
+		return -errno;
+	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) != 0) {
+		int e = errno;
+		(void)ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		return -e;
+	}
+	struct tcb *t = tcb_new(tr, pid);
+	if (!t)
+		return -ENOMEM;
+	t->attached = true;
+	if (report)
+		emit_process(tr, RN_EV_ATTACHED, pid, 0, 0, NULL);
+	return 0;
+}
+
+static int attach(struct tracer *tr, struct rn_diag *reterr)
+{
+	const struct rn_options *o = tr->o;
+	for (size_t i = 0; i < o->npids; i++) {
+		pid_t pid = o->pids[i];
+		int r = attach_one(tr, pid, true);
+		if (r < 0) {
+			rn_diag_set(reterr, "cannot attach to process %d: %s", pid, strerror(-r));
+			return r;
+		}
+		if (!tr->main_pid)
+			tr->main_pid = pid;
+		if (!o->follow)
+			continue;
+		/* With -f, every thread of the process. */
+		char dir[64];
+		(void)snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+		DIR *dp = opendir(dir);
+		if (!dp)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(dp)))
+			if (de->d_name[0] != '.')
+				(void)attach_one(tr, (pid_t)atoi(de->d_name), true);
+		(void)closedir(dp);
+	}
+	return 0;
+}
+
+/* Ctrl-C / SIGTERM: stop every task and detach, re-delivering a signal it
+ * was stopped for, so the programs go on as if never traced. */
+static void detach_all(struct tracer *tr)
+{
+	for (size_t i = 0; i < tr->tab_cap; i++)
+		if (tr->tab[i])
+			(void)ptrace(PTRACE_INTERRUPT, tr->tab[i]->pid, NULL, NULL);
+	while (tr->ntasks) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		struct tcb *t = tcb_get(tr, pid);
+		if (!t)
+			continue;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			task_gone(tr, t, status, mono_ns());
+			continue;
+		}
+		int sig = WSTOPSIG(status);
+		unsigned event = (unsigned)status >> 16;
+		int deliver = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
+		(void)ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)deliver);
+		if (t->attached)
+			emit_process(tr, RN_EV_DETACHED, pid, 0, 0, NULL);
+		tcb_remove(tr, t);
+	}
+}
+
+/* Whether this kernel lets us install a seccomp filter and see its stops:
+ * checked once in a throwaway child so a failure never reaches the program. */
+static bool seccomp_usable(const struct rn_options *o)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(rn_seccomp_install(o->filter) == 0 ? 0 : 1);
+	int st;
+	if (waitpid(pid, &st, 0) != pid)
+		return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_run_result *ret_res,
+		  struct rn_diag *reterr)
+{
+	struct tracer tr = { 0 };
+	int r;
+	tr.o = o;
+	tr.sinks = sinks;
+	tr.dopts.string_limit = o->string_limit;
+	tr.dopts.abbrev_limit = 32;
+	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
+	tr.ptrace_opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
+	if (o->follow)
+		tr.ptrace_opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+	if (o->argv && !o->no_seccomp && rn_filter_narrows(o->filter) && seccomp_usable(o)) {
+		tr.seccomp = true;
+		tr.ptrace_opts |= PTRACE_O_TRACESECCOMP;
+	}
+	struct timespec rt, mt;
+	(void)clock_gettime(CLOCK_REALTIME, &rt);
+	(void)clock_gettime(CLOCK_MONOTONIC, &mt);
+	tr.wall_off = ((int64_t)rt.tv_sec - (int64_t)mt.tv_sec) * 1000000000ll +
+		      ((int64_t)rt.tv_nsec - (int64_t)mt.tv_nsec);
+	uint64_t t0 = mono_ns();
+
+	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
+	sa.sa_handler = on_interrupt;
+	(void)sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	(void)sigaction(SIGINT, &sa, &old_int);
+	(void)sigaction(SIGTERM, &sa, &old_term);
+	(void)sigaction(SIGHUP, &sa, &old_hup);
+
+	r = o->argv ? spawn(&tr, reterr) : attach(&tr, reterr);
+	if (r < 0) {
+		detach_all(&tr);
+		goto out;
+	}
+
+	bool quiet_drain = false; /* interrupted with seccomp: keep the program safe */
+	while (tr.ntasks) {
+		if (interrupted && !quiet_drain) {
+			if (tr.seccomp) {
+				/* Detaching would leave RET_TRACE filters with no
+				 * tracer (syscalls fail with ENOSYS): stay as a
+				 * silent tracer until the program ends. */
+				quiet_drain = true;
+				tr.decode = false;
+				interrupted = 0;
+			} else {
+				detach_all(&tr);
+				break;
+			}
+		}
+		if (quiet_drain && interrupted) {
+			detach_all(&tr);
+			break;
+		}
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nothing left */
+		}
+		uint64_t now = mono_ns();
+		struct tcb *t = tcb_get(&tr, pid);
+		if (!t) {
+			/* A new child can report before its parent's fork event. */
+			if (WIFEXITED(status) || WIFSIGNALED(status))
+				continue;
+			t = tcb_new(&tr, pid);
+			if (!t) {
+				(void)ptrace(PTRACE_DETACH, pid, NULL, NULL);
+				continue;
+			}
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			task_gone(&tr, t, status, now);
+			continue;
+		}
+		if (quiet_drain) {
+			/* Deliver signals, stop reporting. */
+			int sig = WSTOPSIG(status);
+			unsigned event = (unsigned)status >> 16;
+			if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
+				struct __ptrace_syscall_info si;
+				if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(si), &si) > 0)
+					t->in_syscall = si.op != PTRACE_SYSCALL_INFO_EXIT;
+				t->traced = false;
+				resume(&tr, t, 0);
+			} else if (event == PTRACE_EVENT_STOP &&
+				   (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
+				(void)ptrace(PTRACE_LISTEN, pid, NULL, NULL);
+			} else {
+				resume(&tr, t, event ? 0 : sig);
+			}
+			continue;
+		}
+		handle_stop(&tr, t, status, now);
+	}
+	r = 0;
+out:
+	(void)sigaction(SIGINT, &old_int, NULL);
+	(void)sigaction(SIGTERM, &old_term, NULL);
+	(void)sigaction(SIGHUP, &old_hup, NULL);
+	if (r == 0) {
+		ret_res->wall_ns = mono_ns() - t0;
+		ret_res->interrupted = interrupted != 0 || !tr.main_done;
+		if (tr.main_done)
+			ret_res->exit_status = tr.main_status;
+		else if (o->argv)
+			ret_res->exit_status = 128 + (interrupted ? interrupted : SIGINT);
+		else
+			ret_res->exit_status = 0; /* -p: detached, the process goes on */
+	}
+	for (size_t i = 0; i < tr.tab_cap; i++)
+		tcb_free(tr.tab[i]);
+	free(tr.tab);
+	rn_buf_done(&tr.rval);
+	return r;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/* Reading the stopped tracee's memory. process_vm_readv() moves a whole
+ * buffer in one system call (PTRACE_PEEKDATA needs one per word); it fails
+ * only on the first unmapped page, so reads that may run into one are split
+ * at page boundaries. */
+#include "decode/decode.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PAGE_SZ 4096u
+
+int rn_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -EFAULT;
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EFAULT;
+	return 0;
+}
+
+ssize_t rn_mem_read_partial(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	size_t got = 0;
+	if (addr == 0)
+		return -EFAULT;
+	while (got < len) {
+		size_t chunk = PAGE_SZ - ((addr + got) & (PAGE_SZ - 1));
+		if (chunk > len - got)
+			chunk = len - got;
+		/* After the first page, read the rest in one go and fall back
+		 * to page steps only when that fails. */
+		if (got && len - got > chunk) {
+			int r = rn_mem_read(pid, addr + got, (char *)buf + got, len - got);
+			if (r == 0)
+				return (ssize_t)len;
+		}
+		int r = rn_mem_read(pid, addr + got, (char *)buf + got, chunk);
+		if (r < 0)
+			return got ? (ssize_t)got : r;
+		got += chunk;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t rn_mem_read_str(pid_t pid, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+	if (addr == 0)
+		return -EFAULT;
+	while (got < len) {
+		size_t chunk = PAGE_SZ - ((addr + got) & (PAGE_SZ - 1));
+		if (chunk > len - got)
+			chunk = len - got;
+		int r = rn_mem_read(pid, addr + got, buf + got, chunk);
+		if (r < 0)
+			return got ? (ssize_t)got : r;
+		char *nul = memchr(buf + got, '\0', chunk);
+		if (nul)
+			return nul - buf;
+		got += chunk;
+	}
+	return (ssize_t)len + 1;
+}
+
+bool rn_fetch_or_addr(struct rn_dctx *d, uint64_t addr, void *obj, size_t size)
+{
+	if (addr && rn_mem_read(d->pid, addr, obj, size) == 0)
+		return true;
+	rn_put_ptr(d, addr);
+	return false;
+}

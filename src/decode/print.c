@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/* The printing vocabulary decoders share. Formats follow strace: strings
+ * escaped C-style with octal for non-printable bytes, flags joined by '|'
+ * with leftover bits in hex, unknown enumeration values in hex with a
+ * comment naming the table. */
+#include "decode/decode.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rn_sep(struct rn_dctx *d)
+{
+	rn_buf_putn(d->out, ", ", 2);
+	if (*d->narg < RN_MAX_ARGS + 1)
+		d->arg_off[(*d->narg)++] = (uint32_t)d->out->len;
+}
+
+void rn_put(struct rn_dctx *d, const char *s)
+{
+	rn_buf_put(d->out, s);
+}
+
+void rn_putf(struct rn_dctx *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rn_buf_vprintf(d->out, fmt, ap);
+	va_end(ap);
+}
+
+void rn_put_d(struct rn_dctx *d, int64_t v)
+{
+	rn_buf_printf(d->out, "%lld", (long long)v);
+}
+
+void rn_put_u(struct rn_dctx *d, uint64_t v)
+{
+	rn_buf_printf(d->out, "%llu", (unsigned long long)v);
+}
+
+void rn_put_x(struct rn_dctx *d, uint64_t v)
+{
+	if (v)
+		rn_buf_printf(d->out, "%#llx", (unsigned long long)v);
+	else
+		rn_buf_putc(d->out, '0');
+}
+
+void rn_put_oct(struct rn_dctx *d, uint64_t v)
+{
+	rn_buf_printf(d->out, "%#03llo", (unsigned long long)v);
+}
+
+void rn_put_ptr(struct rn_dctx *d, uint64_t addr)
+{
+	if (addr)
+		rn_buf_printf(d->out, "%#llx", (unsigned long long)addr);
+	else
+		rn_buf_put(d->out, "NULL");
+}
+
+void rn_put_fd(struct rn_dctx *d, uint64_t fd)
+{
+	rn_buf_printf(d->out, "%d", (int)fd);
+}
+
+void rn_put_dirfd(struct rn_dctx *d, uint64_t fd)
+{
+	if ((int)fd == AT_FDCWD)
+		rn_buf_put(d->out, "AT_FDCWD");
+	else
+		rn_put_fd(d, fd);
+}
+
+void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis)
+{
+	/* Worst case 4 output bytes per input byte, plus quotes and "...". */
+	char *w = rn_buf_reserve(d->out, len * 4 + 6);
+	if (!w)
+		return;
+	char *p = w;
+	*p++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		switch (c) {
+		case '"':
+			*p++ = '\\';
+			*p++ = '"';
+			continue;
+		case '\\':
+			*p++ = '\\';
+			*p++ = '\\';
+			continue;
+		case '\f':
+			*p++ = '\\';
+			*p++ = 'f';
+			continue;
+		case '\n':
+			*p++ = '\\';
+			*p++ = 'n';
+			continue;
+		case '\r':
+			*p++ = '\\';
+			*p++ = 'r';
+			continue;
+		case '\t':
+			*p++ = '\\';
+			*p++ = 't';
+			continue;
+		case '\v':
+			*p++ = '\\';
+			*p++ = 'v';
+			continue;
+		default:
+			break;
+		}
+		if (c >= ' ' && c < 0x7f) {
+			*p++ = (char)c;
+			continue;
+		}
+		/* Shortest octal, unless an octal digit follows: then all three
+		 * digits, so the escape cannot swallow it. */
+		*p++ = '\\';
+		if (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '7') {
+			*p++ = (char)('0' + (c >> 6));
+			*p++ = (char)('0' + ((c >> 3) & 7));
+		} else if (c >> 3) {
+			if (c >> 6)
+				*p++ = (char)('0' + (c >> 6));
+			*p++ = (char)('0' + ((c >> 3) & 7));
+		}
+		*p++ = (char)('0' + (c & 7));
+	}
+	*p++ = '"';
+	if (ellipsis) {
+		memcpy(p, "...", 3);
+		p += 3;
+	}
+	*p = '\0';
+	d->out->len += (size_t)(p - w);
+}
+
+void rn_put_path(struct rn_dctx *d, uint64_t addr)
+{
+	char buf[PATH_MAX];
+	if (!addr) {
+		rn_put(d, "NULL");
+		return;
+	}
+	ssize_t n = rn_mem_read_str(d->pid, addr, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	bool more = (size_t)n > sizeof(buf) - 1;
+	rn_put_quoted(d, (unsigned char *)buf, more ? sizeof(buf) - 1 : (size_t)n, more);
+}
+
+void rn_put_cstr(struct rn_dctx *d, uint64_t addr)
+{
+	unsigned lim = d->o->string_limit;
+	if (!addr) {
+		rn_put(d, "NULL");
+		return;
+	}
+	char *buf = malloc((size_t)lim + 1);
+	if (!buf) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	ssize_t n = rn_mem_read_str(d->pid, addr, buf, lim);
+	if (n < 0)
+		rn_put_ptr(d, addr);
+	else if ((size_t)n > lim)
+		rn_put_quoted(d, (unsigned char *)buf, lim, true);
+	else
+		rn_put_quoted(d, (unsigned char *)buf, (size_t)n, false);
+	free(buf);
+}
+
+void rn_put_str(struct rn_dctx *d, uint64_t addr, uint64_t len)
+{
+	unsigned lim = d->o->string_limit;
+	if (!addr) {
+		rn_put(d, "NULL");
+		return;
+	}
+	size_t want = len > lim ? lim : (size_t)len;
+	unsigned char stackbuf[256];
+	unsigned char *buf = want <= sizeof(stackbuf) ? stackbuf : malloc(want);
+	if (!buf) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	if (rn_mem_read(d->pid, addr, buf, want) < 0)
+		rn_put_ptr(d, addr);
+	else
+		rn_put_quoted(d, buf, want, len > want);
+	if (buf != stackbuf)
+		free(buf);
+}
+
+void rn_put_str_out(struct rn_dctx *d, uint64_t addr, int64_t ret)
+{
+	if (d->failed || ret < 0)
+		rn_put_ptr(d, addr);
+	else
+		rn_put_str(d, addr, (uint64_t)ret);
+}
+
+void rn_put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
+{
+	if (val == 0) {
+		const char *z = rn_xlat_lookup(x, 0);
+		rn_put(d, z ? z : dflt ? dflt : "0");
+		return;
+	}
+	bool first = true;
+	for (size_t i = 0; i < x->n && val; i++) {
+		uint64_t v = x->e[i].val;
+		if (v && (val & v) == v) {
+			if (!first)
+				rn_buf_putc(d->out, '|');
+			rn_put(d, x->e[i].name);
+			first = false;
+			val &= ~v;
+		}
+	}
+	if (val) {
+		if (!first)
+			rn_buf_putc(d->out, '|');
+		rn_buf_printf(d->out, "%#llx", (unsigned long long)val);
+	}
+}
+
+void rn_put_xval(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
+{
+	const char *n = rn_xlat_lookup(x, val);
+	if (n)
+		rn_put(d, n);
+	else if (dflt)
+		rn_buf_printf(d->out, "%#llx /* %s */", (unsigned long long)val, dflt);
+	else
+		rn_put_x(d, val);
+}
+
+void rn_put_signo(struct rn_dctx *d, uint64_t sig)
+{
+	char tmp[16];
+	const char *n = rn_signal_name((int)sig, tmp, sizeof(tmp));
+	if (n)
+		rn_put(d, n);
+	else
+		rn_put_d(d, (int)sig);
+}
+
+void rn_put_sigset(struct rn_dctx *d, const void *set, size_t size)
+{
+	const unsigned char *b = set;
+	unsigned nsig = (unsigned)size * 8, count = 0;
+	for (unsigned i = 0; i < nsig; i++)
+		count += (b[i / 8] >> (i % 8)) & 1;
+	/* strace prints the complement when more than half the set is full. */
+	bool invert = count * 2 > nsig;
+	if (invert)
+		rn_buf_putc(d->out, '~');
+	rn_buf_putc(d->out, '[');
+	bool first = true;
+	for (unsigned i = 0; i < nsig; i++) {
+		unsigned bit = (b[i / 8] >> (i % 8)) & 1;
+		if (bit == (invert ? 0u : 1u)) {
+			char tmp[16];
+			const char *n = rn_signal_name((int)i + 1, tmp, sizeof(tmp));
+			if (!first)
+				rn_buf_putc(d->out, ' ');
+			if (n)
+				rn_put(d, n + 3); /* drop "SIG" */
+			else
+				rn_put_u(d, i + 1);
+			first = false;
+		}
+	}
+	rn_buf_putc(d->out, ']');
+}
+
+void rn_put_sigset_at(struct rn_dctx *d, uint64_t addr, uint64_t size)
+{
+	unsigned char set[128];
+	if (!addr) {
+		rn_put(d, "NULL");
+		return;
+	}
+	/* The kernel takes only sizeof(kernel sigset_t) == 8 here; strace prints
+	 * the address for any other size. */
+	if (size == 0 || size > sizeof(set) || (size & (sizeof(long) - 1))) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	if (!rn_fetch_or_addr(d, addr, set, (size_t)size))
+		return;
+	rn_put_sigset(d, set, (size_t)size);
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install what renacer needs to build and test on Debian 12. Idempotent: does
+# nothing when every package is already present. Run as root (CI is root).
+set -eu
+pkgs="meson ninja-build pkg-config gcc clang linux-libc-dev libdw-dev libelf-dev
+libseccomp-dev libcmocka-dev python3 python3-pytest strace"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing (run as root or install them)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
