@@ -127,6 +127,21 @@ void rn_put_sigset_at(struct rn_dctx *d, uint64_t addr, uint64_t size);
 /* Like rn_put_sigset_at for a set already in memory. */
 void rn_put_sigset(struct rn_dctx *d, const void *set, size_t size);
 
+/* --- structure printers shared across families; each lives in one family file --- */
+/* file.c: open(2) flags, access mode first: O_RDONLY|O_CLOEXEC. */
+void rn_put_open_flags(struct rn_dctx *d, uint64_t flags);
+/* file.c: a mode_t: 0644, or S_IFREG|0644 when file-type bits are set. */
+void rn_put_mode(struct rn_dctx *d, uint64_t mode);
+/* time.c: struct timespec at addr: {tv_sec=1, tv_nsec=500000000}; NULL; address when unreadable. */
+void rn_put_timespec_at(struct rn_dctx *d, uint64_t addr);
+/* time.c: struct timeval at addr: {tv_sec=1, tv_usec=0}. */
+void rn_put_timeval_at(struct rn_dctx *d, uint64_t addr);
+/* net.c: a socket address of len bytes at addr: {sa_family=AF_INET, sin_port=htons(80), ...}. */
+void rn_put_sockaddr_at(struct rn_dctx *d, uint64_t addr, uint64_t len);
+/* desc.c: an iovec array: [{iov_base="...", iov_len=5}, ...]; data_len bytes of
+ * data in all are shown (as returned by readv), or each iov_len when data_len < 0. */
+void rn_put_iovec_at(struct rn_dctx *d, uint64_t addr, uint64_t count, int64_t data_len);
+
 /* --- tracee memory (mem.c) --- */
 /* Read exactly len bytes at addr; returns 0 or -errno. */
 int rn_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
