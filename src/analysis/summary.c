@@ -31,12 +31,11 @@ static void summary_event(struct rn_sink *base, const struct rn_event *ev)
 	r->ns += ev->dur_ns;
 }
 
-static const struct summary_sink *sort_ctx;
-
-static int by_time(const void *a, const void *b)
+static int by_time(const void *a, const void *b, void *arg)
 {
+	const struct summary_sink *s = arg;
 	int ia = *(const int *)a, ib = *(const int *)b;
-	uint64_t ta = sort_ctx->rows[ia].ns, tb = sort_ctx->rows[ib].ns;
+	uint64_t ta = s->rows[ia].ns, tb = s->rows[ib].ns;
 	if (ta != tb)
 		return ta > tb ? -1 : 1;
 	return ia - ib;
@@ -68,9 +67,7 @@ static int summary_finish(struct rn_sink *base, const struct rn_run_result *res)
 		total_calls += s->rows[i].calls;
 		total_err += s->rows[i].errors;
 	}
-	sort_ctx = s;
-	qsort(idx, (size_t)n, sizeof(idx[0]), by_time);
-	sort_ctx = NULL;
+	qsort_r(idx, (size_t)n, sizeof(idx[0]), by_time, s);
 	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
 	(void)fputs("% time     seconds  usecs/call     calls    errors syscall\n", s->f);
 	(void)fputs(rule, s->f);

@@ -112,3 +112,12 @@ void rn_decode_exit(struct rn_dctx *d, bool call_decoder, struct rn_buf *rval)
 	if (d->rx->len)
 		rn_buf_putn(rval, d->rx->p, d->rx->len);
 }
+
+/* restart_syscall resumes a call a signal interrupted; the tracer remembers
+ * which (or reads it from /proc when it attached mid-call). */
+RN_SYS_FUNC(restart_syscall)
+{
+	const struct rn_sysent *e = rn_syscall_get(d->restart_nr);
+	rn_putf(d, "<... resuming interrupted %s ...>", e ? e->name : "call");
+	return RN_DEC_DONE;
+}

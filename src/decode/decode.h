@@ -43,7 +43,11 @@
 #include "decode/syscalls.h"
 #include "decode/xlat.h"
 
-#define RN_SYS_FUNC(name) int rn_sys_##name(struct rn_dctx *d)
+/* The prototype keeps -Wmissing-prototypes quiet: the only caller is the
+ * generated table, through a weak declaration. */
+#define RN_SYS_FUNC(name)                    \
+	int rn_sys_##name(struct rn_dctx *d); \
+	int rn_sys_##name(struct rn_dctx *d)
 
 /* Decoder return values. */
 #define RN_DEC_DONE 1 /* at entry: all arguments printed, skip the exit call */
@@ -78,6 +82,7 @@ struct rn_dctx {
 	unsigned *narg;
 	const struct rn_decode_opts *o;
 	uint64_t priv[2]; /* decoder state kept from entry to exit */
+	long restart_nr;  /* restart_syscall: the call it resumes, -1 if unknown */
 };
 
 /* Decode the entry half; returns true when rn_decode_exit() is needed. */

@@ -43,6 +43,7 @@ struct tcb {
 	uint32_t arg_off[RN_MAX_ARGS + 1];
 	unsigned narg;
 	uint64_t priv[2];
+	long restart_nr; /* the call restart_syscall would resume, -1 unknown */
 };
 
 struct tracer {
@@ -125,6 +126,7 @@ static struct tcb *tcb_new(struct tracer *tr, pid_t pid)
 	if (!t)
 		return NULL;
 	t->pid = pid;
+	t->restart_nr = -1;
 	(void)tab_insert(tr->tab, tr->tab_cap, t);
 	tr->ntasks++;
 	return t;
@@ -197,6 +199,7 @@ static void init_dctx(struct tracer *tr, struct tcb *t, struct rn_dctx *d)
 	d->narg = &t->narg;
 	d->o = &tr->dopts;
 	memcpy(d->priv, t->priv, sizeof(d->priv));
+	d->restart_nr = t->restart_nr;
 }
 
 static const char *syscall_name(long nr, char *tmp, size_t len)
@@ -286,6 +289,9 @@ static void syscall_exit(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	t->in_syscall = false;
 	if (t->traced)
 		emit_syscall(tr, t, ret, is_error, false, now);
+	/* ERESTART_RESTARTBLOCK: the kernel will resume it as restart_syscall. */
+	if (is_error && ret == -516)
+		t->restart_nr = t->nr;
 }
 
 static void on_syscall_stop(struct tracer *tr, struct tcb *t, uint64_t now)
@@ -543,10 +549,29 @@ static int spawn(struct tracer *tr, struct rn_diag *reterr)
 	return 0;
 }
 
+/* The syscall pid is blocked in, from /proc/PID/syscall, or -1. */
+static long blocked_in(pid_t pid)
+{
+	char path[64], buf[64];
+	(void)snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *end;
+	long nr = strtol(buf, &end, 10);
+	return end == buf ? -1 : nr;
+}
+
 static int attach_one(struct tracer *tr, pid_t pid, bool report)
 {
 	if (tcb_get(tr, pid))
 		return 0;
+	long restart = blocked_in(pid);
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)tr->ptrace_opts) != 0)
 		return -errno;
 	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) != 0) {
@@ -558,6 +583,7 @@ static int attach_one(struct tracer *tr, pid_t pid, bool report)
 	if (!t)
 		return -ENOMEM;
 	t->attached = true;
+	t->restart_nr = restart;
 	if (report)
 		emit_process(tr, RN_EV_ATTACHED, pid, 0, 0, NULL);
 	return 0;

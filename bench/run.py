@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Tracer overhead benchmark: each workload runs natively, under strace and
+under renacer, interleaved in one run, N times each. Prints the median wall
+time, the ratio to native, the renacer/strace ratio (the figure we track:
+<= 1.0 means renacer is at least as fast), and the tracer's peak RSS.
+
+usage: bench/run.py [--build build] [--runs 5] [--quick] [--markdown]
+
+Peak RSS is the tracer's own VmHWM, sampled from /proc while it runs (the
+traced program is a separate process and is not counted)."""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def measure(cmd, outdir):
+    """Run cmd; return (seconds, tracer peak RSS in KiB)."""
+    peak = [0]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=outdir)
+    done = threading.Event()
+
+    def sample():
+        path = "/proc/%d/status" % p.pid
+        while not done.is_set():
+            try:
+                with open(path) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                pass
+            done.wait(0.005)
+
+    th = threading.Thread(target=sample)
+    th.start()
+    rc = p.wait()
+    dt = time.perf_counter() - t0
+    done.set()
+    th.join()
+    if rc != 0:
+        sys.exit("benchmark command failed (%d): %s" % (rc, " ".join(cmd)))
+    return dt, peak[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="small workloads (smoke test)")
+    ap.add_argument("--markdown", action="store_true")
+    a = ap.parse_args()
+    b = os.path.abspath(a.build)
+    renacer = os.path.join(b, "renacer")
+    w = os.path.join(b, "bench")
+    scale = 10 if a.quick else 1
+    workloads = [
+        ("getppid loop", [w + "/getppid_loop", str(200000 // scale)], []),
+        ("read/write loop", [w + "/rw_loop", str(50000 // scale)], []),
+        ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
+        ("fork loop", [w + "/fork_loop", str(1000 // scale)], ["-f"]),
+    ]
+    # (mode label, strace options, renacer options); -o paths are relative to a temp dir.
+    modes = [
+        ("-c", ["-c", "-o", "summary"], ["-c", "-o", "summary"]),
+        ("full trace -o", ["-o", "trace"], ["-o", "trace"]),
+        ("-e trace=openat", ["-e", "trace=openat", "-o", "trace"], ["-e", "trace=openat", "-o", "trace"]),
+        # strace's own push-down (it needs -f) against ours, for fairness.
+        ("-f -e trace=openat, strace --seccomp-bpf", ["-f", "--seccomp-bpf", "-e", "trace=openat", "-o", "trace"],
+         ["-f", "-e", "trace=openat", "-o", "trace"]),
+    ]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for wname, cmd, extra in workloads:
+            native = [measure(cmd, tmp)[0] for _ in range(a.runs)]
+            nat = statistics.median(native)
+            for mname, sopt, ropt in modes:
+                st, rn, srss, rrss = [], [], [], []
+                for _ in range(a.runs):
+                    t, m = measure(["strace"] + extra + sopt + ["--"] + cmd, tmp)
+                    st.append(t)
+                    srss.append(m)
+                    t, m = measure([renacer] + extra + ropt + ["--"] + cmd, tmp)
+                    rn.append(t)
+                    rrss.append(m)
+                s, r = statistics.median(st), statistics.median(rn)
+                rows.append((wname, mname, nat, s, r, max(srss), max(rrss)))
+                if not a.markdown:
+                    print("%-32s %-24s native %.3fs  strace %.3fs (x%.1f)  renacer %.3fs (x%.1f)  "
+                          "renacer/strace %.2f  rss %d/%d KiB" % (wname, mname, nat, s, s / nat, r,
+                                                                   r / nat, r / s, max(srss), max(rrss)),
+                          flush=True)
+    if a.markdown:
+        print("| workload | mode | strace / native | renacer / native | renacer / strace | "
+              "peak RSS strace | peak RSS renacer |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for wname, mname, nat, s, r, srss, rrss in rows:
+            print("| %s | %s | %.1f | %.1f | **%.2f** | %d KiB | %d KiB |" % (
+                wname, mname, s / nat, r / nat, r / s, srss, rrss))
+        print()
+        print("%d runs each, medians; %s, %d cores, kernel %s, strace %s." % (
+            a.runs, platform.machine(), os.cpu_count(), platform.release(),
+            subprocess.run(["strace", "-V"], capture_output=True, text=True).stdout.split()[3]))
+
+
+if __name__ == "__main__":
+    main()
