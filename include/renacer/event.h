@@ -48,4 +48,8 @@ struct rn_event {
 	const uint32_t *arg_off;
 	unsigned nargs_text;
 	const char *rval_text;
+	/* Syscall events: how much of args_text was already shown by the
+	 * entry notification (rn_sink_ops.on_entry), so a streaming printer can
+	 * continue the line instead of repeating it. */
+	size_t entry_len;
 };

@@ -34,6 +34,20 @@ void rn_sinks_process(struct rn_sinks *set, const struct rn_event *ev)
 			set->v[i]->ops->on_process(set->v[i], ev);
 }
 
+void rn_sinks_entry(struct rn_sinks *set, const struct rn_event *ev)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i]->needs & RN_NEED_ENTRY)
+			set->v[i]->ops->on_entry(set->v[i], ev);
+}
+
+void rn_sinks_idle(struct rn_sinks *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i]->ops->idle)
+			set->v[i]->ops->idle(set->v[i]);
+}
+
 int rn_sinks_finish(struct rn_sinks *set, const struct rn_run_result *res)
 {
 	int first = 0;

@@ -24,6 +24,7 @@ struct rn_run_result {
 enum rn_sink_needs {
 	RN_NEED_DECODE = 1u << 0, /* args_text/rval_text */
 	RN_NEED_TIMING = 1u << 1, /* dur_ns */
+	RN_NEED_ENTRY  = 1u << 2, /* on_entry notifications */
 };
 
 struct rn_sink_ops {
@@ -32,6 +33,13 @@ struct rn_sink_ops {
 	void (*on_event)(struct rn_sink *s, const struct rn_event *ev);
 	/* A process event (signal, exit, attach...). May be NULL. */
 	void (*on_process)(struct rn_sink *s, const struct rn_event *ev);
+	/* A traced syscall was entered; args_text holds what the entry half
+	 * decoded, rval_text is NULL. Only for sinks with RN_NEED_ENTRY. */
+	void (*on_entry)(struct rn_sink *s, const struct rn_event *ev);
+	/* The tracer is about to wait with nothing to do: a good moment to
+	 * flush buffered output, so a blocked program's last call is visible.
+	 * May be NULL. */
+	void (*idle)(struct rn_sink *s);
 	/* The run ended: write reports. Returns 0 or -errno. May be NULL. */
 	int (*finish)(struct rn_sink *s, const struct rn_run_result *res);
 	/* Free the sink; must accept a sink whose finish() never ran. */
@@ -54,6 +62,8 @@ struct rn_sinks {
 int rn_sinks_add(struct rn_sinks *set, struct rn_sink *s);
 void rn_sinks_event(struct rn_sinks *set, const struct rn_event *ev);
 void rn_sinks_process(struct rn_sinks *set, const struct rn_event *ev);
+void rn_sinks_entry(struct rn_sinks *set, const struct rn_event *ev);
+void rn_sinks_idle(struct rn_sinks *set);
 /* Finish every sink; returns the first error, all are finished regardless. */
 int rn_sinks_finish(struct rn_sinks *set, const struct rn_run_result *res);
 void rn_sinks_done(struct rn_sinks *set);

@@ -131,13 +131,13 @@ int rn_filter_parse(struct rn_filter **fp, const char *expr, struct rn_diag *ret
 	if (copy[0] == '!' && copy[1] != '\0' && !strstr(copy + 1, "!"))
 		neg_all = true;
 	int r = 0;
-	char *save = NULL;
 	char *start = neg_all ? copy + 1 : copy;
 	if (*start == '\0' && !neg_all) {
 		/* "trace=" traces nothing, as in strace. */
 		f->any_pos = true;
 	}
-	for (char *tok = strtok_r(start, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	char *rest = *start ? start : NULL;
+	for (char *tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
 		while (*tok == ' ' || *tok == '\t')
 			tok++;
 		size_t l = strlen(tok);

@@ -22,6 +22,13 @@ struct text_sink {
 	const struct rn_options *o;
 	bool pid_prefix; /* "%-5d " on every line: -o FILE with -f or several -p */
 	struct rn_buf line;
+	/* A call's entry half is printed when it starts (so a blocked call is
+	 * visible); the line stays open until its exit or until another line
+	 * must be printed, which closes it with " <unfinished ...>" and the
+	 * exit then prints "<... NAME resumed>" as strace does. */
+	pid_t open_pid; /* 0: no open line */
+	size_t open_col;
+	bool dirty;	/* written since the last flush */
 };
 
 static void leader(struct text_sink *s, const struct rn_event *ev)
@@ -54,23 +61,64 @@ static void emit(struct text_sink *s)
 {
 	rn_buf_putc(&s->line, '\n');
 	(void)fwrite(s->line.p, 1, s->line.len, s->f);
+	s->dirty = true;
+}
+
+/* Close a line left open by an entry half. */
+static void close_open(struct text_sink *s)
+{
+	if (!s->open_pid)
+		return;
+	(void)fputs(" <unfinished ...>\n", s->f);
+	s->open_pid = 0;
+}
+
+static void text_entry(struct rn_sink *base, const struct rn_event *ev)
+{
+	struct text_sink *s = (struct text_sink *)base;
+	struct rn_buf *b = &s->line;
+	close_open(s);
+	leader(s, ev);
+	rn_buf_put(b, ev->name);
+	rn_buf_putc(b, '(');
+	rn_buf_putn(b, ev->args_text, ev->entry_len);
+	(void)fwrite(b->p, 1, b->len, s->f);
+	s->dirty = true;
+	s->open_pid = ev->pid;
+	s->open_col = b->len;
 }
 
 static void text_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	struct rn_buf *b = &s->line;
-	leader(s, ev);
-	rn_buf_put(b, ev->name);
-	rn_buf_putc(b, '(');
-	if (ev->flags & RN_EVF_DECODED)
-		rn_buf_putn(b, ev->args_text, ev->args_len);
+	size_t col0 = 0, done = 0;
+	if (s->open_pid == ev->pid) {
+		/* Continue the line its entry half started. */
+		rn_buf_reset(b);
+		col0 = s->open_col;
+		done = ev->entry_len;
+		s->open_pid = 0;
+	} else {
+		close_open(s);
+		leader(s, ev);
+		if (ev->entry_len) {
+			rn_buf_printf(b, "<... %s resumed>", ev->name);
+			done = ev->entry_len;
+		} else {
+			rn_buf_put(b, ev->name);
+			rn_buf_putc(b, '(');
+		}
+	}
+	if ((ev->flags & RN_EVF_DECODED) && ev->args_len > done)
+		rn_buf_putn(b, ev->args_text + done, ev->args_len - done);
 	rn_buf_put(b, ") ");
-	if (b->len < RESULT_COLUMN) {
-		char *w = rn_buf_reserve(b, RESULT_COLUMN - b->len);
+	if (col0 + b->len < RESULT_COLUMN) {
+		size_t pad = RESULT_COLUMN - col0 - b->len;
+		char *w = rn_buf_reserve(b, pad);
 		if (w) {
-			memset(w, ' ', RESULT_COLUMN - b->len);
-			b->len = RESULT_COLUMN;
+			memset(w, ' ', pad);
+			b->len += pad;
 			b->p[b->len] = '\0';
 		}
 	}
@@ -95,6 +143,9 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 			sig = tmp;
 		}
 	}
+	if (ev->kind == RN_EV_ATTACHED || ev->kind == RN_EV_DETACHED)
+		return;
+	close_open(s);
 	switch (ev->kind) {
 	case RN_EV_SIGNAL:
 		leader(s, ev);
@@ -123,10 +174,20 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 	emit(s);
 }
 
+static void text_idle(struct rn_sink *base)
+{
+	struct text_sink *s = (struct text_sink *)base;
+	if (s->dirty) {
+		(void)fflush(s->f);
+		s->dirty = false;
+	}
+}
+
 static int text_finish(struct rn_sink *base, const struct rn_run_result *res)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	(void)res;
+	close_open(s);
 	return fflush(s->f) == 0 ? 0 : -EIO;
 }
 
@@ -143,6 +204,8 @@ static const struct rn_sink_ops text_ops = {
 	.name = "text",
 	.on_event = text_event,
 	.on_process = text_process,
+	.on_entry = text_entry,
+	.idle = text_idle,
 	.finish = text_finish,
 	.free = text_free,
 };
@@ -153,7 +216,7 @@ struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o)
 	if (!s)
 		return NULL;
 	s->base.ops = &text_ops;
-	s->base.needs = RN_NEED_DECODE | (o->show_time ? RN_NEED_TIMING : 0);
+	s->base.needs = RN_NEED_DECODE | RN_NEED_ENTRY | (o->show_time ? RN_NEED_TIMING : 0);
 	s->f = f;
 	s->o = o;
 	s->pid_prefix = o->outfile && (o->follow || o->npids > 1);

@@ -43,6 +43,7 @@ struct tcb {
 	uint32_t arg_off[RN_MAX_ARGS + 1];
 	unsigned narg;
 	uint64_t priv[2];
+	size_t entry_len; /* bytes of out decoded at entry */
 	long restart_nr; /* the call restart_syscall would resume, -1 unknown */
 };
 
@@ -252,6 +253,7 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 		ev.arg_off = t->arg_off;
 		ev.nargs_text = t->narg;
 		ev.rval_text = tr->rval.p ? tr->rval.p : "";
+		ev.entry_len = t->entry_len;
 	}
 	rn_sinks_event(tr->sinks, &ev);
 }
@@ -278,6 +280,27 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	memset(d.priv, 0, sizeof(d.priv));
 	t->need_exit = rn_decode_entry(&d);
 	memcpy(t->priv, d.priv, sizeof(t->priv));
+	t->entry_len = t->out.len;
+	if (tr->sinks->needs & RN_NEED_ENTRY) {
+		struct rn_event ev;
+		char tmp[32];
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = RN_EV_SYSCALL;
+		ev.flags = RN_EVF_DECODED;
+		ev.pid = t->pid;
+		ev.nr = (int)nr;
+		ev.name = syscall_name(nr, tmp, sizeof(tmp));
+		memcpy(ev.args, t->args, sizeof(ev.args));
+		ev.ip = ip;
+		ev.ntasks = (unsigned)tr->ntasks;
+		ev.ts_ns = (uint64_t)((int64_t)now + tr->wall_off);
+		ev.args_text = t->out.p ? t->out.p : "";
+		ev.args_len = t->out.len;
+		ev.arg_off = t->arg_off;
+		ev.nargs_text = t->narg;
+		ev.entry_len = t->out.len;
+		rn_sinks_entry(tr->sinks, &ev);
+	}
 }
 
 static void syscall_exit(struct tracer *tr, struct tcb *t, int64_t ret, bool is_error, uint64_t now)
@@ -531,7 +554,11 @@ static int spawn(struct tracer *tr, struct rn_diag *reterr)
 		rn_diag_set(reterr, "program '%s' did not start", o->argv[0]);
 		return -ECHILD;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)(tr->ptrace_opts | PTRACE_O_EXITKILL)) != 0) {
+	/* With a seccomp filter installed, a tracee that outlives us would get
+	 * ENOSYS from every traced call: EXITKILL ends it cleanly instead.
+	 * Without one it simply runs on untraced. */
+	unsigned long opts = tr->ptrace_opts | (tr->seccomp ? PTRACE_O_EXITKILL : 0);
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) != 0) {
 		int e = errno;
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);
@@ -723,7 +750,13 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 			break;
 		}
 		int status;
-		pid_t pid = waitpid(-1, &status, __WALL);
+		/* Nothing ready: let sinks flush before we block, so the call a
+		 * program is stuck in shows up now, not when the buffer fills. */
+		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (pid == 0) {
+			rn_sinks_idle(tr.sinks);
+			pid = waitpid(-1, &status, __WALL);
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
