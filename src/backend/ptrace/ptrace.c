@@ -52,6 +52,7 @@ struct tracer {
 	struct rn_sinks *sinks;
 	struct rn_decode_opts dopts;
 	bool decode;	   /* some sink wants text */
+	bool idle_flush;   /* some sink wants to flush before we block */
 	bool seccomp;	   /* filter pushed down: PTRACE_CONT outside syscalls */
 	unsigned ptrace_opts;
 	struct tcb **tab;  /* open addressing by pid */
@@ -702,6 +703,8 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	tr.dopts.string_limit = o->string_limit;
 	tr.dopts.abbrev_limit = 32;
 	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
+	for (size_t i = 0; i < sinks->n; i++)
+		tr.idle_flush |= sinks->v[i]->ops->idle != NULL;
 	tr.ptrace_opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
 	if (o->follow)
 		tr.ptrace_opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
@@ -752,9 +755,10 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 		int status;
 		/* Nothing ready: let sinks flush before we block, so the call a
 		 * program is stuck in shows up now, not when the buffer fills. */
-		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t pid = tr.idle_flush ? waitpid(-1, &status, __WALL | WNOHANG) : 0;
 		if (pid == 0) {
-			rn_sinks_idle(tr.sinks);
+			if (tr.idle_flush)
+				rn_sinks_idle(tr.sinks);
 			pid = waitpid(-1, &status, __WALL);
 		}
 		if (pid < 0) {
