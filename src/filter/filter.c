@@ -60,6 +60,20 @@ static int add_item(struct rn_filter *f, const char *item, bool neg, struct rn_d
 			rn_diag_set(reterr, "unterminated regex '%s' in filter", item);
 			return -EINVAL;
 		}
+		/* POSIX leaves stacked repetitions ("a++") undefined, and glibc
+		 * compiles them into automata that grow exponentially: refuse
+		 * them, and absurdly long patterns, with a clear message. */
+		if (len > 514 || strpbrk(item, "*+?}") != NULL) {
+			for (const char *p = item + 1; p[0] && p[1]; p++) {
+				if (len > 514 || (strchr("*+?}", p[0]) && strchr("*+?{", p[1]))) {
+					rn_diag_set(reterr, "unsupported regex '%.*s' in filter: %s",
+						    (int)(len > 64 ? 64 : len - 2), item + 1,
+						    len > 514 ? "longer than 512 characters"
+							      : "stacked repetition operators");
+					return -EINVAL;
+				}
+			}
+		}
 		char *pat = strndup(item + 1, len - 2);
 		if (!pat)
 			return -ENOMEM;

@@ -129,6 +129,7 @@ static void test_errors(void **state)
 	expect_error("trace=!", "'!'");
 	expect_error("signal=SIGINT", "qualifier 'signal'");
 	expect_error("trace=read,,write", "empty");
+	expect_error("trace=/re+++ad/", "stacked repetition");
 }
 
 static void test_optional_unknown(void **state)
