@@ -29,7 +29,8 @@
  *
  * rn_sep() separates arguments (", ") and records where the next one
  * starts, for the structured outputs. At exit d->failed says the call
- * returned an error. Set d->rval to change how the result prints, and
+ * returned an error. Set d->rval (at entry or exit; it is kept between the
+ * halves) to change how the result prints, and
  * append to d->rx for a trailing note (" (flags O_RDWR)"). Data read from
  * the tracee is untrusted: every helper bounds its reads.
  * Not thread-safe per context; contexts are independent. */
@@ -64,7 +65,7 @@ enum rn_rval {
 
 struct rn_decode_opts {
 	unsigned string_limit; /* -s N: bytes of a string shown (default 32) */
-	unsigned abbrev_limit; /* elements of an array shown before "..." (strace: 1024/32) */
+	unsigned abbrev_limit; /* elements of an array shown before "..." (strace: -s too) */
 };
 
 struct rn_dctx {

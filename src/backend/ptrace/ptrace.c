@@ -44,6 +44,7 @@ struct tcb {
 	unsigned narg;
 	uint64_t priv[2];
 	size_t entry_len; /* bytes of out decoded at entry */
+	enum rn_rval rval; /* result format chosen at entry */
 	long restart_nr; /* the call restart_syscall would resume, -1 unknown */
 };
 
@@ -202,6 +203,7 @@ static void init_dctx(struct tracer *tr, struct tcb *t, struct rn_dctx *d)
 	d->o = &tr->dopts;
 	memcpy(d->priv, t->priv, sizeof(d->priv));
 	d->restart_nr = t->restart_nr;
+	d->rval = t->rval;
 }
 
 static const char *syscall_name(long nr, char *tmp, size_t len)
@@ -279,8 +281,10 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	struct rn_dctx d;
 	init_dctx(tr, t, &d);
 	memset(d.priv, 0, sizeof(d.priv));
+	d.rval = RN_RVAL_DEC;
 	t->need_exit = rn_decode_entry(&d);
 	memcpy(t->priv, d.priv, sizeof(t->priv));
+	t->rval = d.rval;
 	t->entry_len = t->out.len;
 	if (tr->sinks->needs & RN_NEED_ENTRY) {
 		struct rn_event ev;
@@ -701,7 +705,8 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	tr.o = o;
 	tr.sinks = sinks;
 	tr.dopts.string_limit = o->string_limit;
-	tr.dopts.abbrev_limit = 32;
+	/* strace's -s also bounds how many array elements are shown. */
+	tr.dopts.abbrev_limit = o->string_limit;
 	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
 	for (size_t i = 0; i < sinks->n; i++)
 		tr.idle_flush |= sinks->v[i]->ops->idle != NULL;
