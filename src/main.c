@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	}
 	(void)setvbuf(out, outbuf, isatty(fileno(out)) ? _IOLBF : _IOFBF, sizeof(outbuf));
 
-	int r = add(&sinks, rn_out_status_new());
+	int r = o.quiet ? 0 : add(&sinks, rn_out_status_new());
 	if (r == 0 && !cli.summary_only)
 		r = add(&sinks, rn_out_text_new(out, &o));
 	if (r == 0 && (cli.summary_only || cli.summary_also))

@@ -30,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "summary-wall-clock", no_argument, NULL, 'w' },
 	{ "expr", required_argument, NULL, 'e' },
 	{ "trace", required_argument, NULL, 'e' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
@@ -61,6 +62,7 @@ void rn_cli_help(FILE *f)
 		"                           %clock, %stat, %lstat, %fstat, %%stat, %statfs,\n"
 		"                           %fstatfs, %%statfs, %pure), /regex/, all, none;\n"
 		"                           !ITEM excludes: trace=%file,!close\n"
+		"  -q, --quiet              do not print attach/detach notices\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -116,7 +118,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	o->string_limit = 32;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qhV", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -151,6 +153,9 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 			cli.summary_also = true;
 			break;
 		case 'w':
+			break;
+		case 'q':
+			o->quiet = true;
 			break;
 		case 'e':
 			r = rn_filter_parse(&o->filter, optarg, reterr);

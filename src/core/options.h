@@ -26,6 +26,7 @@ struct rn_options {
 	bool follow;	   /* -f */
 	bool summary;	   /* -c */
 	bool no_seccomp;   /* --no-seccomp: disable filter push-down */
+	bool quiet;	   /* -q: no attach/detach notices */
 	struct rn_filter *filter; /* -e trace=..., NULL traces all; owned */
 };
 

@@ -69,3 +69,11 @@ def test_help_and_version():
     assert p.returncode == 0 and "usage: renacer" in p.stdout
     p = renacer_raw(["-V"])
     assert p.returncode == 0 and p.stdout.startswith("renacer ")
+
+
+def test_quiet_suppresses_notices():
+    p = renacer_raw(["-f", "-e", "trace=none", "--", "sh", "-c", "true & wait"])
+    assert "renacer: Process" in p.stderr
+    p = renacer_raw(["-q", "-f", "-e", "trace=none", "--", "sh", "-c", "true & wait"])
+    assert "renacer: Process" not in p.stderr
+    assert p.stderr.rstrip().endswith("+++ exited with 0 +++")
