@@ -713,7 +713,11 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	tr.ptrace_opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
 	if (o->follow)
 		tr.ptrace_opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
-	if (o->argv && !o->no_seccomp && rn_filter_narrows(o->filter) && seccomp_usable(o)) {
+	/* Push the filter down only with -f: children inherit the seccomp
+	 * program, and one we do not trace would get ENOSYS from every call
+	 * the program sends to a tracer that is not there. */
+	if (o->argv && o->follow && !o->no_seccomp && rn_filter_narrows(o->filter) &&
+	    seccomp_usable(o)) {
 		tr.seccomp = true;
 		tr.ptrace_opts |= PTRACE_O_TRACESECCOMP;
 	}
