@@ -71,7 +71,9 @@ def main():
     modes = [
         ("-c", ["-c", "-o", "summary"], ["-c", "-o", "summary"]),
         ("full trace -o", ["-o", "trace"], ["-o", "trace"]),
-        ("-e trace=openat", ["-e", "trace=openat", "-o", "trace"], ["-e", "trace=openat", "-o", "trace"]),
+        # With -f renacer pushes the filter down into the kernel (seccomp-bpf).
+        ("-f -e trace=openat", ["-f", "-e", "trace=openat", "-o", "trace"],
+         ["-f", "-e", "trace=openat", "-o", "trace"]),
         # strace's own push-down (it needs -f) against ours, for fairness.
         ("-f -e trace=openat, strace --seccomp-bpf", ["-f", "--seccomp-bpf", "-e", "trace=openat", "-o", "trace"],
          ["-f", "-e", "trace=openat", "-o", "trace"]),
