@@ -2,8 +2,9 @@
 # Install what renacer needs to build and test on Debian 12. Idempotent: does
 # nothing when every package is already present. Run as root (CI is root).
 set -eu
-pkgs="meson ninja-build pkg-config gcc clang linux-libc-dev libdw-dev libelf-dev
-libseccomp-dev libcmocka-dev python3 python3-pytest strace"
+# chromium renders the HTML report in its e2e test; strace is the decoding oracle.
+pkgs="meson ninja-build pkg-config gcc clang linux-libc-dev libcmocka-dev python3
+python3-pytest python3-jsonschema strace chromium"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -122,7 +122,9 @@ void rn_put_str(struct rn_dctx *d, uint64_t addr, uint64_t len);
 void rn_put_str_out(struct rn_dctx *d, uint64_t addr, int64_t ret);
 /* Escape len bytes already read (quotes included); ellipsis appends "...". */
 void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis);
-/* Bit flags: "A|B|0x40"; dflt prints when val is 0 and no entry is 0. */
+/* Bit flags as strace prints them: "A|B|0x40"; "0" (or the name of a 0
+ * entry) for 0; "0x40 / * dflt * /" when no name applies (dflt like
+ * "O_???"; NULL: the bare number). */
 void rn_put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt);
 /* One enumeration value, or "0x.. / * dflt * /" when unknown (dflt may be NULL: plain number). */
 void rn_put_xval(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt);

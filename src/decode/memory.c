@@ -13,24 +13,9 @@
 #define MAP_HUGE_SHIFT_ 26
 #define MAP_HUGE_MASK_  (0x3fULL << MAP_HUGE_SHIFT_)
 
-/* Bit flags as strace prints them: like rn_put_flags, but bits no entry
- * names, with nothing else set, get the table's "PREFIX_???" comment. */
-static void put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
-{
-	for (size_t i = 0; val && i < x->n; i++)
-		if (x->e[i].val && (val & x->e[i].val) == x->e[i].val) {
-			rn_put_flags(d, x, val, NULL);
-			return;
-		}
-	if (val)
-		rn_putf(d, "%#llx /* %s */", (unsigned long long)val, dflt);
-	else
-		rn_put_flags(d, x, 0, NULL);
-}
-
 static void put_prot(struct rn_dctx *d, uint64_t prot)
 {
-	put_flags(d, &rn_xlat_mem_prot, prot, "PROT_???");
+	rn_put_flags(d, &rn_xlat_mem_prot, prot, "PROT_???");
 }
 
 /* The mapping type (MAP_PRIVATE...) first, then the other flags, then the
@@ -135,7 +120,7 @@ RN_SYS_FUNC(mremap)
 	rn_sep(d);
 	rn_put_u(d, d->args[2]);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_mem_mremap, d->args[3], "MREMAP_???");
+	rn_put_flags(d, &rn_xlat_mem_mremap, d->args[3], "MREMAP_???");
 	/* new_address is an argument only with both MAYMOVE and FIXED. */
 	if ((d->args[3] & 3) == 3) {
 		rn_sep(d);
@@ -156,7 +141,7 @@ RN_SYS_FUNC(msync)
 {
 	addr_len(d);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_mem_msync, (uint32_t)d->args[2], "MS_???");
+	rn_put_flags(d, &rn_xlat_mem_msync, (uint32_t)d->args[2], "MS_???");
 	return RN_DEC_DONE;
 }
 
@@ -164,13 +149,13 @@ RN_SYS_FUNC(mlock2)
 {
 	addr_len(d);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_mem_mlock2, (uint32_t)d->args[2], "MLOCK_???");
+	rn_put_flags(d, &rn_xlat_mem_mlock2, (uint32_t)d->args[2], "MLOCK_???");
 	return RN_DEC_DONE;
 }
 
 RN_SYS_FUNC(mlockall)
 {
-	put_flags(d, &rn_xlat_mem_mlockall, (uint32_t)d->args[0], "MCL_???");
+	rn_put_flags(d, &rn_xlat_mem_mlockall, (uint32_t)d->args[0], "MCL_???");
 	return RN_DEC_DONE;
 }
 
@@ -253,7 +238,7 @@ RN_SYS_FUNC(pkey_alloc)
 {
 	rn_put_x(d, d->args[0]);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_mem_pkey_access, d->args[1], "PKEY_???");
+	rn_put_flags(d, &rn_xlat_mem_pkey_access, d->args[1], "PKEY_???");
 	return RN_DEC_DONE;
 }
 
@@ -269,7 +254,7 @@ RN_SYS_FUNC(membarrier)
 		uint32_t cmd = (uint32_t)d->args[0], flags = (uint32_t)d->args[1];
 		rn_put_xval(d, &rn_xlat_mem_membarrier_cmds, cmd, "MEMBARRIER_CMD_???");
 		rn_sep(d);
-		put_flags(d, &rn_xlat_mem_membarrier_flags, flags, "MEMBARRIER_CMD_FLAG_???");
+		rn_put_flags(d, &rn_xlat_mem_membarrier_flags, flags, "MEMBARRIER_CMD_FLAG_???");
 		if (flags & 1) { /* MEMBARRIER_CMD_FLAG_CPU */
 			rn_sep(d);
 			rn_put_d(d, (int)d->args[2]);

@@ -9,21 +9,6 @@
 
 #include "xlat_tables.h"
 
-/* Bit flags as strace prints them: like rn_put_flags, but bits no entry
- * names, with nothing else set, get the table's "PREFIX_???" comment. */
-static void put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
-{
-	for (size_t i = 0; val && i < x->n; i++)
-		if (x->e[i].val && (val & x->e[i].val) == x->e[i].val) {
-			rn_put_flags(d, x, val, NULL);
-			return;
-		}
-	if (val)
-		rn_putf(d, "%#llx /* %s */", (unsigned long long)val, dflt);
-	else
-		rn_put_flags(d, x, 0, NULL);
-}
-
 /* --- futex --- */
 
 enum {
@@ -235,7 +220,7 @@ RN_SYS_FUNC(getrandom)
 	rn_sep(d);
 	rn_put_u(d, d->args[1]);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_misc_grnd, (uint32_t)d->args[2], "GRND_???");
+	rn_put_flags(d, &rn_xlat_misc_grnd, (uint32_t)d->args[2], "GRND_???");
 	return 0;
 }
 

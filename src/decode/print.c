@@ -216,7 +216,7 @@ void rn_put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, cons
 {
 	if (val == 0) {
 		const char *z = rn_xlat_lookup(x, 0);
-		rn_put(d, z ? z : dflt ? dflt : "0");
+		rn_put(d, z ? z : "0");
 		return;
 	}
 	bool first = true;
@@ -230,11 +230,14 @@ void rn_put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, cons
 			val &= ~v;
 		}
 	}
-	if (val) {
-		if (!first)
-			rn_buf_putc(d->out, '|');
+	if (!val)
+		return;
+	if (!first)
+		rn_buf_printf(d->out, "|%#llx", (unsigned long long)val);
+	else if (dflt)
+		rn_buf_printf(d->out, "%#llx /* %s */", (unsigned long long)val, dflt);
+	else
 		rn_buf_printf(d->out, "%#llx", (unsigned long long)val);
-	}
 }
 
 void rn_put_xval(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
@@ -264,8 +267,8 @@ void rn_put_sigset(struct rn_dctx *d, const void *set, size_t size)
 	unsigned nsig = (unsigned)size * 8, count = 0;
 	for (unsigned i = 0; i < nsig; i++)
 		count += (b[i / 8] >> (i % 8)) & 1;
-	/* strace prints the complement when more than half the set is full. */
-	bool invert = count * 2 > nsig;
+	/* strace prints the complement once two thirds of the set is full. */
+	bool invert = count >= nsig * 2 / 3;
 	if (invert)
 		rn_buf_putc(d->out, '~');
 	rn_buf_putc(d->out, '[');
@@ -289,14 +292,14 @@ void rn_put_sigset(struct rn_dctx *d, const void *set, size_t size)
 
 void rn_put_sigset_at(struct rn_dctx *d, uint64_t addr, uint64_t size)
 {
-	unsigned char set[128];
+	unsigned char set[8];
 	if (!addr) {
 		rn_put(d, "NULL");
 		return;
 	}
 	/* The kernel takes only sizeof(kernel sigset_t) == 8 here; strace prints
 	 * the address for any other size. */
-	if (size == 0 || size > sizeof(set) || (size & (sizeof(long) - 1))) {
+	if (size != 8) {
 		rn_put_ptr(d, addr);
 		return;
 	}

@@ -49,11 +49,6 @@ static void put_flags2(struct rn_dctx *d, const struct rn_xlat *x, const struct 
 	}
 }
 
-static void put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
-{
-	put_flags2(d, x, NULL, val, dflt);
-}
-
 /* Flags as a number with the names in a comment, strace's verbose style:
  * 0x3 / * XFEATURE_MASK_FPSSE * /. */
 static void put_flags_verbose(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val,
@@ -72,7 +67,7 @@ static void put_flags_verbose(struct rn_dctx *d, const struct rn_xlat *x, uint64
 		return;
 	}
 	rn_put(d, " /* ");
-	put_flags(d, x, val, dflt);
+	rn_put_flags(d, x, val, dflt);
 	rn_put(d, " */");
 }
 
@@ -167,7 +162,7 @@ RN_SYS_FUNC(clone)
 		rn_sep(d);
 		rn_put(d, "flags=");
 		if (flags) {
-			put_flags(d, &rn_xlat_proc_clone_flags, flags, "CLONE_???");
+			rn_put_flags(d, &rn_xlat_proc_clone_flags, flags, "CLONE_???");
 			if (sig) {
 				rn_put(d, "|");
 				rn_put_signo(d, sig);
@@ -303,7 +298,7 @@ RN_SYS_FUNC(clone3)
 
 RN_SYS_FUNC(unshare)
 {
-	put_flags(d, &rn_xlat_proc_unshare_flags, d->args[0], "CLONE_???");
+	rn_put_flags(d, &rn_xlat_proc_unshare_flags, d->args[0], "CLONE_???");
 	return RN_DEC_DONE;
 }
 
@@ -311,7 +306,7 @@ RN_SYS_FUNC(setns)
 {
 	rn_put_fd(d, d->args[0]);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_proc_setns_types, (uint32_t)d->args[1], "CLONE_NEW???");
+	rn_put_flags(d, &rn_xlat_proc_setns_types, (uint32_t)d->args[1], "CLONE_NEW???");
 	return RN_DEC_DONE;
 }
 
@@ -413,7 +408,7 @@ RN_SYS_FUNC(wait4)
 	else if (fetch(d, d->args[1], &status, sizeof(status)))
 		put_wait_status(d, status);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_proc_wait_options, (uint32_t)d->args[2], "W???");
+	rn_put_flags(d, &rn_xlat_proc_wait_options, (uint32_t)d->args[2], "W???");
 	rn_sep(d);
 	if (d->ret > 0)
 		put_rusage_at(d, d->args[3]);
@@ -439,7 +434,7 @@ RN_SYS_FUNC(waitid)
 	if (fetch(d, d->args[2], &si, sizeof(si)))
 		rn_decode_siginfo(d, &si);
 	rn_sep(d);
-	put_flags(d, &rn_xlat_proc_wait_options, (uint32_t)d->args[3], "W???");
+	rn_put_flags(d, &rn_xlat_proc_wait_options, (uint32_t)d->args[3], "W???");
 	rn_sep(d);
 	put_rusage_at(d, d->args[4]);
 	return 0;
@@ -946,7 +941,7 @@ static void put_sched_attr(struct rn_dctx *d, uint64_t addr, uint32_t usize)
 			rn_put_xval(d, &rn_xlat_proc_sched_policies, a.policy, "SCHED_???");
 		}
 		rn_put(d, ", sched_flags=");
-		put_flags(d, &rn_xlat_proc_sched_flags, a.flags, "SCHED_FLAG_???");
+		rn_put_flags(d, &rn_xlat_proc_sched_flags, a.flags, "SCHED_FLAG_???");
 		if (!is_set || !(a.flags & SCHED_FLAG_KEEP_PARAMS_))
 			rn_putf(d, ", sched_nice=%d, sched_priority=%u, sched_runtime=%llu, "
 				   "sched_deadline=%llu, sched_period=%llu",
@@ -1150,7 +1145,7 @@ RN_SYS_FUNC(prctl)
 			d->rval = RN_RVAL_HEX;
 			rn_buf_putc(d->rx, ' ');
 			rn_buf_putc(d->rx, '(');
-			put_flags(&sub, &rn_xlat_proc_secbits, (uint64_t)d->ret, "SECBIT_???");
+			rn_put_flags(&sub, &rn_xlat_proc_secbits, (uint64_t)d->ret, "SECBIT_???");
 			rn_buf_putc(d->rx, ')');
 		}
 		return 0;
@@ -1173,7 +1168,7 @@ RN_SYS_FUNC(prctl)
 				if (option == 25)
 					rn_put_xval(d, &rn_xlat_proc_pr_tsc, v, "PR_TSC_???");
 				else
-					put_flags(d, &rn_xlat_proc_pr_unalign, v, "PR_UNALIGN_???");
+					rn_put_flags(d, &rn_xlat_proc_pr_unalign, v, "PR_UNALIGN_???");
 				rn_put(d, "]");
 			}
 		}
@@ -1190,7 +1185,7 @@ RN_SYS_FUNC(prctl)
 			sub.out = d->rx;
 			d->rval = RN_RVAL_HEX;
 			rn_buf_put(d->rx, " (");
-			put_flags(&sub, &rn_xlat_proc_pr_spec_get, (uint64_t)d->ret, "PR_SPEC_???");
+			rn_put_flags(&sub, &rn_xlat_proc_pr_spec_get, (uint64_t)d->ret, "PR_SPEC_???");
 			rn_buf_putc(d->rx, ')');
 		}
 		return 0;
@@ -1304,7 +1299,7 @@ RN_SYS_FUNC(prctl)
 
 	case 28: /* PR_SET_SECUREBITS */
 		rn_sep(d);
-		put_flags(d, &rn_xlat_proc_secbits, arg2, "SECBIT_???");
+		rn_put_flags(d, &rn_xlat_proc_secbits, arg2, "SECBIT_???");
 		return RN_DEC_DONE;
 
 	case 29: /* PR_SET_TIMERSLACK */
@@ -1319,7 +1314,7 @@ RN_SYS_FUNC(prctl)
 
 	case 6: /* PR_SET_UNALIGN */
 		rn_sep(d);
-		put_flags(d, &rn_xlat_proc_pr_unalign, (uint32_t)arg2, "PR_UNALIGN_???");
+		rn_put_flags(d, &rn_xlat_proc_pr_unalign, (uint32_t)arg2, "PR_UNALIGN_???");
 		return RN_DEC_DONE;
 
 	case 38: /* PR_SET_NO_NEW_PRIVS */
@@ -1332,7 +1327,7 @@ RN_SYS_FUNC(prctl)
 
 	case 45: /* PR_SET_FP_MODE */
 		rn_sep(d);
-		put_flags(d, &rn_xlat_proc_pr_fp_mode, (uint32_t)arg2, "PR_FP_MODE_???");
+		rn_put_flags(d, &rn_xlat_proc_pr_fp_mode, (uint32_t)arg2, "PR_FP_MODE_???");
 		return RN_DEC_DONE;
 
 	case 53: /* PR_SET_SPECULATION_CTRL */
@@ -1435,7 +1430,7 @@ RN_SYS_FUNC(arch_prctl)
 			sub.out = d->rx;
 			d->rval = RN_RVAL_HEX;
 			rn_buf_put(d->rx, " (");
-			put_flags(&sub, &rn_xlat_proc_xfeatures, (uint64_t)d->ret,
+			rn_put_flags(&sub, &rn_xlat_proc_xfeatures, (uint64_t)d->ret,
 				  "XFEATURE_MASK_???");
 			rn_buf_putc(d->rx, ')');
 		}

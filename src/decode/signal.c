@@ -16,32 +16,6 @@
 /* The kernel's signal set is 64 bits on x86_64; larger sizes are refused. */
 #define KSIGSET_BYTES 8
 
-/* Bit flags the way strace prints them: "0" for nothing, names joined by
- * '|' with leftover bits in hex, "0x.. / * dflt * /" when no name applies. */
-static void put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < x->n; i++) {
-		uint64_t v = x->e[i].val;
-		if (v == val || (v && (val & v) == v)) {
-			if (n++)
-				rn_put(d, "|");
-			rn_put(d, x->e[i].name);
-			val &= ~v;
-			if (!val)
-				break;
-		}
-	}
-	if (n) {
-		if (val)
-			rn_putf(d, "|%#llx", (unsigned long long)val);
-	} else if (val) {
-		rn_putf(d, "%#llx /* %s */", (unsigned long long)val, dflt);
-	} else {
-		rn_put(d, "0");
-	}
-}
-
 /* Read an object the call filled in or was given; prints the address (or
  * NULL) instead when it cannot be read or, at exit, the call failed. */
 static bool fetch(struct rn_dctx *d, uint64_t addr, void *obj, size_t size)
@@ -326,7 +300,7 @@ static void put_sigaction_at(struct rn_dctx *d, uint64_t addr)
 	rn_put(d, ", sa_mask=");
 	put_sigmask(d, &sa.mask, sizeof(sa.mask));
 	rn_put(d, ", sa_flags=");
-	put_flags(d, &rn_xlat_sig_sa_flags, sa.flags, "SA_???");
+	rn_put_flags(d, &rn_xlat_sig_sa_flags, sa.flags, "SA_???");
 	if (sa.flags & K_SA_RESTORER) {
 		rn_put(d, ", sa_restorer=");
 		rn_put_ptr(d, sa.restorer);
@@ -492,7 +466,7 @@ static void put_stack_at(struct rn_dctx *d, uint64_t addr)
 	rn_put(d, "{ss_sp=");
 	rn_put_ptr(d, ss.sp);
 	rn_put(d, ", ss_flags=");
-	put_flags(d, &rn_xlat_sig_ss_flags, (uint32_t)ss.flags, "SS_???");
+	rn_put_flags(d, &rn_xlat_sig_ss_flags, (uint32_t)ss.flags, "SS_???");
 	rn_put(d, ", ss_size=");
 	rn_put_u(d, ss.size);
 	rn_put(d, "}");

@@ -27,21 +27,6 @@ static bool is_erestart(const struct rn_dctx *d)
 	}
 }
 
-/* Bit flags as strace prints them: like rn_put_flags, but bits no entry
- * names, with nothing else set, get the table's "PREFIX_???" comment. */
-static void put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt)
-{
-	for (size_t i = 0; val && i < x->n; i++)
-		if (x->e[i].val && (val & x->e[i].val) == x->e[i].val) {
-			rn_put_flags(d, x, val, NULL);
-			return;
-		}
-	if (val)
-		rn_putf(d, "%#llx /* %s */", (unsigned long long)val, dflt);
-	else
-		rn_put_flags(d, x, 0, NULL);
-}
-
 static void put_clockid(struct rn_dctx *d, uint64_t clk)
 {
 	rn_put_xval(d, &rn_xlat_time_clocks, (uint32_t)clk, "CLOCK_???");
@@ -148,7 +133,7 @@ RN_SYS_FUNC(clock_nanosleep)
 	if (!d->exiting) {
 		put_clockid(d, d->args[0]);
 		rn_sep(d);
-		put_flags(d, &rn_xlat_time_timer_flags, (uint32_t)d->args[1], "TIMER_???");
+		rn_put_flags(d, &rn_xlat_time_timer_flags, (uint32_t)d->args[1], "TIMER_???");
 		rn_sep(d);
 		rn_put_timespec_at(d, d->args[2]);
 		rn_sep(d);
@@ -381,7 +366,7 @@ RN_SYS_FUNC(timer_settime)
 	if (!d->exiting) {
 		rn_put_d(d, (int)d->args[0]);
 		rn_sep(d);
-		put_flags(d, &rn_xlat_time_timer_flags, (uint32_t)d->args[1], "TIMER_???");
+		rn_put_flags(d, &rn_xlat_time_timer_flags, (uint32_t)d->args[1], "TIMER_???");
 		rn_sep(d);
 		put_itimer_at(d, d->args[2], "tv_nsec");
 		rn_sep(d);

@@ -98,8 +98,12 @@ static void test_flags_and_values(void **state)
 	expect(&c, "A|D");
 	rn_put_flags(&c.d, &fl, 2 | 0x40, "0");
 	expect(&c, "B|0x40");
-	rn_put_flags(&c.d, &fl, 0, "0");
+	rn_put_flags(&c.d, &fl, 0, "X_???");
 	expect(&c, "0");
+	rn_put_flags(&c.d, &fl, 0x40, "X_???");
+	expect(&c, "0x40 /* X_??? */");
+	rn_put_flags(&c.d, &fl, 0x40, NULL);
+	expect(&c, "0x40");
 	rn_put_xval(&c.d, &fl, 8, "X_???");
 	expect(&c, "D");
 	rn_put_xval(&c.d, &fl, 5, "X_???");
@@ -119,6 +123,10 @@ static void test_sigset(void **state)
 	uint64_t set = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1));
 	rn_put_sigset(&c.d, &set, sizeof(set));
 	expect(&c, "[INT TERM]");
+	set = (1ull << 41) - 1; /* 41 of 64: below two thirds, printed as is */
+	rn_put_sigset(&c.d, &set, sizeof(set));
+	assert_true(c.out.p[0] == '[');
+	rn_buf_reset(&c.out);
 	set = ~((1ull << 31) | (1ull << 32)); /* all but RTMIN and RT_1 */
 	rn_put_sigset(&c.d, &set, sizeof(set));
 	expect(&c, "~[RTMIN RT_1]");
