@@ -6,6 +6,12 @@ time, the ratio to native, the renacer/strace ratio (the figure we track:
 <= 1.0 means renacer is at least as fast), and the tracer's peak RSS.
 
 usage: bench/run.py [--build build] [--runs 5] [--quick] [--markdown]
+                    [--suite overhead,formats,analysis]
+
+Suites: overhead (the table above), formats (the same 1M-syscall trace
+written as text, JSON and CSV: the cost of each structured format as a ratio
+to text), analysis (--stats-extended and --anomaly-realtime over 10M
+synthetic events, bench/analysis_bench.c).
 
 Peak RSS is the tracer's own VmHWM, sampled from /proc while it runs (the
 traced program is a separate process and is not counted)."""
@@ -56,7 +62,108 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="small workloads (smoke test)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--suite", default="overhead,formats,analysis,source")
     a = ap.parse_args()
+    suites = a.suite.split(",")
+    for s in suites:
+        if s not in ("overhead", "formats", "analysis", "source"):
+            sys.exit("unknown suite '%s' (overhead, formats, analysis, source)" % s)
+    if "overhead" in suites:
+        overhead(a)
+    if "formats" in suites:
+        formats(a)
+    if "analysis" in suites:
+        analysis(a)
+    if "source" in suites:
+        source(a)
+
+
+def source(a):
+    """The cost of --source: the same full trace with and without it."""
+    b = os.path.abspath(a.build)
+    renacer = os.path.join(b, "renacer")
+    w = os.path.join(b, "bench")
+    scale = 10 if a.quick else 1
+    workloads = [
+        ("getppid loop", [w + "/getppid_loop", str(200000 // scale)]),
+        ("read/write loop", [w + "/rw_loop", str(50000 // scale)]),
+        ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"]),
+    ]
+    if a.markdown:
+        print("\n| workload | plain / native | --source / native | --source / plain |")
+        print("|---|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for wname, cmd in workloads:
+            nat = statistics.median(measure(cmd, tmp)[0] for _ in range(a.runs))
+            plain, src = [], []
+            for _ in range(a.runs):
+                plain.append(measure([renacer, "-o", "trace", "--"] + cmd, tmp)[0])
+                src.append(measure([renacer, "--source", "-o", "trace", "--"] + cmd, tmp)[0])
+            p, q = statistics.median(plain), statistics.median(src)
+            if a.markdown:
+                print("| %s | %.1f | %.1f | **%.2f** |" % (wname, p / nat, q / nat, q / p))
+            else:
+                print("source %-32s plain x%.1f  --source x%.1f  ratio %.2f" % (wname, p / nat, q / nat, q / p),
+                      flush=True)
+    if a.markdown:
+        print("\n%d runs each, medians; the workloads are built with -g (tar has no debug info:\n"
+              "its calls fall back to symbols).\n" % a.runs)
+
+
+def formats(a):
+    """The same trace written as text, JSON and CSV, interleaved runs."""
+    b = os.path.abspath(a.build)
+    renacer = os.path.join(b, "renacer")
+    n = 100000 if a.quick else 1000000
+    cmd = [os.path.join(b, "bench", "getppid_loop"), str(n)]
+    variants = [("text -o", ["-o", "out"]), ("--format json -o", ["--format", "json", "-o", "out"]),
+                ("--format csv -o", ["--format", "csv", "-o", "out"])]
+    times = {v[0]: [] for v in variants}
+    with tempfile.TemporaryDirectory() as tmp:
+        native = statistics.median(measure(cmd, tmp)[0] for _ in range(a.runs))
+        for _ in range(a.runs):
+            for label, opts in variants:
+                times[label].append(measure([renacer] + opts + ["--"] + cmd, tmp)[0])
+    text = statistics.median(times["text -o"])
+    if a.markdown:
+        print("\n| getppid loop, %d syscalls | renacer / native | format / text |" % n)
+        print("|---|---:|---:|")
+    for label, _ in variants:
+        m = statistics.median(times[label])
+        if a.markdown:
+            print("| %s | %.1f | **%.2f** |" % (label, m / native, m / text))
+        else:
+            print("formats %-20s %.3fs (x%.1f native)  %.2f of text" % (label, m, m / native, m / text),
+                  flush=True)
+    if a.markdown:
+        print("\n%d runs each, medians.\n" % a.runs)
+
+
+def analysis(a):
+    """bench/analysis_bench: phases over synthetic events, medians."""
+    b = os.path.abspath(a.build)
+    n = 1000000 if a.quick else 10000000
+    phases = {}
+    for _ in range(a.runs):
+        out = subprocess.run([os.path.join(b, "bench", "analysis_bench"), str(n)], capture_output=True,
+                             text=True, check=True).stdout
+        for line in out.splitlines():
+            k, v = line.split()
+            if k != "events":
+                phases.setdefault(k, []).append(float(v))
+    if a.markdown:
+        print("\n| %dM synthetic events | median seconds |" % (n // 1000000))
+        print("|---|---:|")
+    for k, v in phases.items():
+        if a.markdown:
+            print("| %s | %.3f |" % (k, statistics.median(v)))
+        else:
+            print("analysis %-20s %.3fs" % (k, statistics.median(v)), flush=True)
+    if a.markdown:
+        print("\n%d runs, medians.\n" % a.runs)
+
+
+def overhead(a):
     b = os.path.abspath(a.build)
     renacer = os.path.join(b, "renacer")
     w = os.path.join(b, "bench")

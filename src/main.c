@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 /* renacer: parse options, build the sinks, run a session, return its status. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/anomaly.h"
+#include "analysis/functions.h"
+#include "analysis/stats.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
 #include "core/session.h"
+#include "symbolize/srcmap.h"
 #include "output/output.h"
 
 #ifndef RN_VERSION
@@ -25,13 +30,48 @@ static int add(struct rn_sinks *sinks, struct rn_sink *s)
 	return rn_sinks_add(sinks, s);
 }
 
+/* An anonymous file that the traced program does not inherit; stdout when
+ * none can be made (the document then streams there directly). */
+static FILE *spool_open(void)
+{
+	int fd = open(P_tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			(void)close(fd);
+		return stdout;
+	}
+	return f;
+}
+
+/* Copy the spooled document to dst and close it. Returns 0 or -1 (errno). */
+static int spool_copy(FILE *spool, FILE *dst)
+{
+	char buf[1 << 16];
+	size_t n;
+	int r = 0;
+	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+		r = -1;
+	while (r == 0 && (n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		if (fwrite(buf, 1, n, dst) != n)
+			r = -1;
+	if (r == 0 && (ferror(spool) || fflush(dst) != 0))
+		r = -1;
+	int saved = errno;
+	(void)fclose(spool);
+	errno = saved;
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct rn_options o;
 	struct rn_cli cli;
 	struct rn_diag diag = { "" };
 	struct rn_sinks sinks = { 0 };
-	FILE *out = stderr;
+	struct rn_store *store = NULL;
+	struct rn_srcmap *srcmap = NULL;
+	FILE *out = stderr, *doc = NULL;
 	int status;
 
 	memset(&o, 0, sizeof(o));
@@ -50,6 +90,22 @@ int main(int argc, char **argv)
 		rn_options_done(&o);
 		return 0;
 	}
+	if (o.transpiler_map) {
+		if (rn_srcmap_load(o.transpiler_map, &srcmap, &diag) < 0) {
+			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+			rn_options_done(&o);
+			return 1;
+		}
+		o.srcmap = srcmap;
+		bool ctx = o.show_transpiler_context;
+		if (o.function_time)
+			rn_srcmap_dump_functions(srcmap, stdout, ctx);
+		if (o.rewrite_stacktrace)
+			rn_srcmap_dump_stacktrace(srcmap, stdout, ctx);
+		if (o.rewrite_errors)
+			rn_srcmap_dump_errors(srcmap, stdout, ctx);
+		(void)fflush(stdout);
+	}
 	if (o.outfile) {
 		/* "e": close-on-exec, so the traced program cannot write into it. */
 		out = fopen(o.outfile, "we");
@@ -62,11 +118,59 @@ int main(int argc, char **argv)
 	}
 	(void)setvbuf(out, outbuf, isatty(fileno(out)) ? _IOLBF : _IOFBF, sizeof(outbuf));
 
+	/* Structured formats go to -o FILE or stdout; the -c table and the
+	 * reports that follow it go with the text trace (-o or stderr), or to
+	 * stderr when the trace itself is structured. A document meant for
+	 * stdout is spooled and copied there at the end, so the traced
+	 * program's own output cannot land inside it. */
+	doc = o.outfile ? out : stdout;
+	if (!o.outfile && o.format != RN_FMT_TEXT)
+		doc = spool_open();
+	FILE *report = o.format == RN_FMT_TEXT ? out : stderr;
+	bool want_store = o.stats_extended || o.format == RN_FMT_HTML;
+	if (want_store) {
+		store = rn_store_new();
+		if (!store) {
+			(void)fprintf(stderr, "renacer: out of memory\n");
+			status = 1;
+			goto out;
+		}
+	}
 	int r = o.quiet ? 0 : add(&sinks, rn_out_status_new());
-	if (r == 0 && !cli.summary_only)
-		r = add(&sinks, rn_out_text_new(out, &o));
-	if (r == 0 && (cli.summary_only || cli.summary_also))
-		r = add(&sinks, rn_stats_summary_new(out, &o));
+	if (r == 0 && store)
+		r = add(&sinks, rn_store_sink_new(store));
+	switch (o.format) {
+	case RN_FMT_TEXT:
+		if (r == 0 && !o.summary_only)
+			r = add(&sinks, rn_out_text_new(out, &o));
+		break;
+	case RN_FMT_JSON:
+		if (r == 0)
+			r = add(&sinks, rn_out_json_new(doc, &o));
+		break;
+	case RN_FMT_CSV:
+		if (r == 0)
+			r = add(&sinks, rn_out_csv_new(doc, &o));
+		break;
+	case RN_FMT_HTML:
+		if (r == 0)
+			r = add(&sinks, rn_out_html_new(doc, &o, store));
+		break;
+	case RN_FMT_FOLDED:
+	case RN_FMT_FLAMESVG:
+		if (r == 0)
+			r = add(&sinks, rn_out_flamegraph_new(doc, &o, o.format == RN_FMT_FLAMESVG));
+		break;
+	}
+	/* CSV prints its own table with -c. */
+	if (r == 0 && o.summary && !(o.format == RN_FMT_CSV && o.summary_only))
+		r = add(&sinks, rn_stats_summary_new(report, &o));
+	if (r == 0 && o.stats_extended)
+		r = add(&sinks, rn_stats_extended_new(report, &o, store));
+	if (r == 0 && o.function_time)
+		r = add(&sinks, rn_function_profile_new(report, &o));
+	if (r == 0 && o.anomaly_realtime)
+		r = add(&sinks, rn_anomaly_realtime_new(stderr, &o));
 	if (r < 0) {
 		(void)fprintf(stderr, "renacer: out of memory\n");
 		status = 1;
@@ -79,6 +183,13 @@ int main(int argc, char **argv)
 	}
 out:
 	rn_sinks_done(&sinks);
+	if (doc && doc != stdout && doc != out && spool_copy(doc, stdout) < 0 && status == 0) {
+		(void)fprintf(stderr, "renacer: writing the document to stdout failed: %s\n",
+			      strerror(errno));
+		status = 1;
+	}
+	rn_store_free(store);
+	rn_srcmap_free(srcmap);
 	if (out != stderr && fclose(out) != 0 && status == 0) {
 		(void)fprintf(stderr, "renacer: writing '%s' failed: %s\n", o.outfile, strerror(errno));
 		status = 1;

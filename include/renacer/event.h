@@ -3,6 +3,7 @@
 /* The event model: one record per completed syscall or process event. Every
  * backend produces it, every sink consumes it, borrowed for one call. */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,25 @@ enum rn_event_flags {
 	RN_EVF_DECODED	 = 1u << 2, /* the *_text fields are valid */
 	RN_EVF_CORE	 = 1u << 3, /* RN_EV_KILLED: core dumped */
 	RN_EVF_UNKNOWN	 = 1u << 4, /* syscall number not in the table */
+};
+
+/* A code location (--source, --stack). Strings are owned by the symbolizer
+ * and outlive the run's events. */
+struct rn_srcloc {
+	const char *file;     /* source file as DWARF records it, NULL without line info */
+	unsigned line;	      /* 0 without line info */
+	const char *function; /* function name, demangled; NULL if unknown */
+	uint64_t offset;      /* pc - function start, when function is known */
+	const char *module;   /* base name of the ELF file */
+	bool user;	      /* the program's own code, not libc/ld.so/a runtime */
+	/* With a transpiler map (--transpiler-map) that covers this place,
+	 * file/line/function above are the original program's, lang its
+	 * language, and gen_* the generated (Rust) code's. lang is NULL
+	 * otherwise. */
+	const char *lang;
+	const char *gen_file;
+	unsigned gen_line;
+	const char *gen_function;
 };
 
 struct rn_event {
@@ -52,4 +72,11 @@ struct rn_event {
 	 * entry notification (rn_sink_ops.on_entry), so a streaming printer can
 	 * continue the line instead of repeating it. */
 	size_t entry_len;
+
+	/* Syscall events with --source: the call site in the program's own
+	 * code (NULL when no frame is the program's); with --stack the
+	 * whole stack, innermost first. */
+	const struct rn_srcloc *src;
+	const struct rn_srcloc *const *stack;
+	unsigned nstack;
 };

@@ -6,39 +6,62 @@
 #include "analysis/summary.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/syscalls.h"
-
-struct row {
-	uint64_t calls, errors, ns;
-};
 
 struct summary_sink {
 	struct rn_sink base;
 	FILE *f;
-	struct row rows[RN_NSYSCALLS + 1]; /* last: numbers outside the table */
+	struct rn_counts c;
 };
 
-static void summary_event(struct rn_sink *base, const struct rn_event *ev)
+void rn_counts_add(struct rn_counts *c, const struct rn_event *ev)
 {
-	struct summary_sink *s = (struct summary_sink *)base;
-	struct row *r = &s->rows[(ev->nr >= 0 && ev->nr < RN_NSYSCALLS) ? ev->nr : RN_NSYSCALLS];
+	/* As in strace, a call that never returned (exit_group, a task
+	 * killed inside a call) has no time and is not counted. */
+	if (ev->flags & RN_EVF_NO_RETURN)
+		return;
+	struct rn_count_row *r = &c->rows[(ev->nr >= 0 && ev->nr < RN_NSYSCALLS) ? ev->nr : RN_NSYSCALLS];
+	bool err = ev->flags & RN_EVF_ERROR;
 	r->calls++;
-	if (ev->flags & RN_EVF_ERROR)
-		r->errors++;
+	r->errors += err;
 	r->ns += ev->dur_ns;
+	c->calls++;
+	c->errors += err;
+	c->ns += ev->dur_ns;
 }
 
 static int by_time(const void *a, const void *b, void *arg)
 {
-	const struct summary_sink *s = arg;
+	const struct rn_counts *c = arg;
 	int ia = *(const int *)a, ib = *(const int *)b;
-	uint64_t ta = s->rows[ia].ns, tb = s->rows[ib].ns;
+	uint64_t ta = c->rows[ia].ns, tb = c->rows[ib].ns;
 	if (ta != tb)
 		return ta > tb ? -1 : 1;
 	return ia - ib;
+}
+
+int rn_counts_sorted(const struct rn_counts *c, int *idx)
+{
+	int n = 0;
+	for (int i = 0; i <= RN_NSYSCALLS; i++)
+		if (c->rows[i].calls)
+			idx[n++] = i;
+	qsort_r(idx, (size_t)n, sizeof(idx[0]), by_time, (void *)c);
+	return n;
+}
+
+const char *rn_counts_name(int i)
+{
+	const struct rn_sysent *e = rn_syscall_get(i);
+	return e ? e->name : "syscall_unknown";
+}
+
+static void summary_event(struct rn_sink *base, const struct rn_event *ev)
+{
+	rn_counts_add(&((struct summary_sink *)base)->c, ev);
 }
 
 static void put_row(FILE *f, double pct, uint64_t ns, uint64_t calls, uint64_t errors,
@@ -55,30 +78,20 @@ static void put_row(FILE *f, double pct, uint64_t ns, uint64_t calls, uint64_t e
 static int summary_finish(struct rn_sink *base, const struct rn_run_result *res)
 {
 	struct summary_sink *s = (struct summary_sink *)base;
+	const struct rn_counts *c = &s->c;
 	(void)res;
 	int idx[RN_NSYSCALLS + 1];
-	int n = 0;
-	uint64_t total_ns = 0, total_calls = 0, total_err = 0;
-	for (int i = 0; i <= RN_NSYSCALLS; i++) {
-		if (!s->rows[i].calls)
-			continue;
-		idx[n++] = i;
-		total_ns += s->rows[i].ns;
-		total_calls += s->rows[i].calls;
-		total_err += s->rows[i].errors;
-	}
-	qsort_r(idx, (size_t)n, sizeof(idx[0]), by_time, s);
+	int n = rn_counts_sorted(c, idx);
 	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
 	(void)fputs("% time     seconds  usecs/call     calls    errors syscall\n", s->f);
 	(void)fputs(rule, s->f);
 	for (int i = 0; i < n; i++) {
-		const struct row *r = &s->rows[idx[i]];
-		const struct rn_sysent *e = rn_syscall_get(idx[i]);
-		double pct = total_ns ? 100.0 * (double)r->ns / (double)total_ns : 0.0;
-		put_row(s->f, pct, r->ns, r->calls, r->errors, e ? e->name : "syscall_unknown");
+		const struct rn_count_row *r = &c->rows[idx[i]];
+		double pct = c->ns ? 100.0 * (double)r->ns / (double)c->ns : 0.0;
+		put_row(s->f, pct, r->ns, r->calls, r->errors, rn_counts_name(idx[i]));
 	}
 	(void)fputs(rule, s->f);
-	put_row(s->f, 100.0, total_ns, total_calls, total_err, "total");
+	put_row(s->f, 100.0, c->ns, c->calls, c->errors, "total");
 	return fflush(s->f) == 0 ? 0 : -EIO;
 }
 

@@ -14,6 +14,17 @@
 enum {
 	OPT_NO_SECCOMP = 0x100,
 	OPT_SECCOMP,
+	OPT_FORMAT,
+	OPT_SOURCE,
+	OPT_FUNCTION_TIME,
+	OPT_TRANSPILER_MAP,
+	OPT_REWRITE_STACKTRACE,
+	OPT_REWRITE_ERRORS,
+	OPT_SHOW_TRANSPILER_CONTEXT,
+	OPT_STATS_EXTENDED,
+	OPT_ANOMALY_THRESHOLD,
+	OPT_ANOMALY_REALTIME,
+	OPT_ANOMALY_WINDOW,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +42,19 @@ static const struct option long_opts[] = {
 	{ "expr", required_argument, NULL, 'e' },
 	{ "trace", required_argument, NULL, 'e' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "source", no_argument, NULL, OPT_SOURCE },
+	{ "function-time", no_argument, NULL, OPT_FUNCTION_TIME },
+	{ "transpiler-map", required_argument, NULL, OPT_TRANSPILER_MAP },
+	{ "rewrite-stacktrace", no_argument, NULL, OPT_REWRITE_STACKTRACE },
+	{ "rewrite-errors", no_argument, NULL, OPT_REWRITE_ERRORS },
+	{ "show-transpiler-context", no_argument, NULL, OPT_SHOW_TRANSPILER_CONTEXT },
+	{ "stack-trace", no_argument, NULL, 'k' },
+	{ "stack", no_argument, NULL, 'k' },
+	{ "stats-extended", no_argument, NULL, OPT_STATS_EXTENDED },
+	{ "anomaly-threshold", required_argument, NULL, OPT_ANOMALY_THRESHOLD },
+	{ "anomaly-realtime", no_argument, NULL, OPT_ANOMALY_REALTIME },
+	{ "anomaly-window-size", required_argument, NULL, OPT_ANOMALY_WINDOW },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,6 +87,26 @@ void rn_cli_help(FILE *f)
 		"                           %fstatfs, %%statfs, %pure), /regex/, all, none;\n"
 		"                           !ITEM excludes: trace=%file,!close\n"
 		"  -q, --quiet              do not print attach/detach notices\n"
+		"      --format FMT         text (default, strace lines), json, csv, html,\n"
+		"                           flamegraph (folded stacks for flamegraph.pl,\n"
+		"                           inferno, speedscope) or flamegraph-svg;\n"
+		"                           all but text go to -o FILE or stdout\n"
+		"      --stats-extended     after the table: mean, stddev, min, max and\n"
+		"                           P50/P75/P90/P95/P99 latency per syscall, and the\n"
+		"                           calls slower than --anomaly-threshold sigmas\n"
+		"      --anomaly-threshold SIGMA  z-score for anomalies (default 3.0)\n"
+		"      --anomaly-realtime   report slow calls as they happen, against a\n"
+		"                           sliding per-syscall baseline\n"
+		"      --anomaly-window-size N  baseline window (default 100)\n"
+		"      --source             show the line of the program's own code that made\n"
+		"                           each call: [src/main.c:15 in main] (needs -g)\n"
+		"  -k, --stack              print the symbolized stack after each call\n"
+		"      --function-time      profile: syscall time per function of the program,\n"
+		"                           hot call chains, call graph, slow I/O\n"
+		"      --transpiler-map FILE  take Rust locations back to the original source\n"
+		"                           (docs/transpiler-map.md); implies --source\n"
+		"      --rewrite-stacktrace, --rewrite-errors, --show-transpiler-context\n"
+		"                           list the map's line/error mappings at start-up\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -112,13 +156,16 @@ static int add_pids(struct rn_options *o, const char *arg, struct rn_diag *reter
 int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret_cli,
 		 struct rn_diag *reterr)
 {
-	struct rn_cli cli = { RN_CLI_RUN, false, false };
+	struct rn_cli cli = { RN_CLI_RUN };
+	bool summary_only = false, summary_also = false;
 	unsigned tcount = 0;
 	int c, r;
 	o->string_limit = 32;
+	o->anomaly_threshold = 3.0;
+	o->anomaly_window = 100;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qkhV", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -147,15 +194,83 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 				return r;
 			break;
 		case 'c':
-			cli.summary_only = true;
+			summary_only = true;
 			break;
 		case 'C':
-			cli.summary_also = true;
+			summary_also = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				o->format = RN_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = RN_FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				o->format = RN_FMT_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				o->format = RN_FMT_HTML;
+			else if (strcmp(optarg, "flamegraph") == 0 || strcmp(optarg, "folded") == 0)
+				o->format = RN_FMT_FOLDED;
+			else if (strcmp(optarg, "flamegraph-svg") == 0)
+				o->format = RN_FMT_FLAMESVG;
+			else {
+				rn_diag_set(reterr,
+					    "unknown format '%s' (text, json, csv, html, flamegraph or flamegraph-svg)",
+					    optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_STATS_EXTENDED:
+			o->stats_extended = true;
+			break;
+		case OPT_ANOMALY_THRESHOLD: {
+			char *end;
+			errno = 0;
+			double sigma = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(sigma > 0) || sigma > 1e6) {
+				rn_diag_set(reterr, "invalid anomaly threshold '%s' (a positive number of standard deviations)",
+					    optarg);
+				return -EINVAL;
+			}
+			o->anomaly_threshold = sigma;
+			break;
+		}
+		case OPT_ANOMALY_REALTIME:
+			o->anomaly_realtime = true;
+			break;
+		case OPT_ANOMALY_WINDOW:
+			if (parse_uint(optarg, 10000000, &v) < 0 || v < 2) {
+				rn_diag_set(reterr, "invalid anomaly window size '%s' (at least 2)", optarg);
+				return -EINVAL;
+			}
+			o->anomaly_window = (unsigned)v;
 			break;
 		case 'w':
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case OPT_SOURCE:
+			o->source = true;
+			break;
+		case OPT_FUNCTION_TIME:
+			o->function_time = true;
+			break;
+		case OPT_TRANSPILER_MAP:
+			o->transpiler_map = optarg;
+			/* The map only matters where locations are shown. */
+			o->source = true;
+			break;
+		case OPT_REWRITE_STACKTRACE:
+			o->rewrite_stacktrace = true;
+			break;
+		case OPT_REWRITE_ERRORS:
+			o->rewrite_errors = true;
+			break;
+		case OPT_SHOW_TRANSPILER_CONTEXT:
+			o->show_transpiler_context = true;
+			break;
+		case 'k':
+			o->stack = true;
 			break;
 		case 'e':
 			r = rn_filter_parse(&o->filter, optarg, reterr);
@@ -199,10 +314,19 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 		rn_diag_set(reterr, "no command to trace (usage: renacer [OPTIONS] -- COMMAND, or -p PID)");
 		return -EINVAL;
 	}
-	if (cli.summary_only && cli.summary_also) {
+	if ((o->rewrite_stacktrace || o->rewrite_errors || o->show_transpiler_context) &&
+	    !o->transpiler_map) {
+		rn_diag_set(reterr, "--rewrite-stacktrace, --rewrite-errors and --show-transpiler-context "
+				    "need --transpiler-map FILE");
+		return -EINVAL;
+	}
+	if (summary_only && summary_also) {
 		rn_diag_set(reterr, "-c and -C cannot be used together");
 		return -EINVAL;
 	}
+	o->summary_only = summary_only;
+	/* --stats-extended reports after the table, so it brings the table. */
+	o->summary = summary_only || summary_also || o->stats_extended;
 	*ret_cli = cli;
 	return 0;
 }

@@ -15,8 +15,6 @@ enum rn_cli_action {
 
 struct rn_cli {
 	enum rn_cli_action action;
-	bool summary_only; /* -c: table, no trace lines */
-	bool summary_also; /* -C: table and trace lines */
 };
 
 /* Parse argv into o (zeroed by the caller). Returns 0, or -EINVAL with the

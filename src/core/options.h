@@ -15,6 +15,17 @@ enum rn_ts_mode {
 	RN_TS_EPOCH, /* -ttt: 1700000000.123456 */
 };
 
+enum rn_format {
+	RN_FMT_TEXT,
+	RN_FMT_JSON,
+	RN_FMT_CSV,
+	RN_FMT_HTML,
+	RN_FMT_FOLDED, /* --format flamegraph: folded stacks */
+	RN_FMT_FLAMESVG, /* --format flamegraph-svg */
+};
+
+struct rn_srcmap;
+
 struct rn_options {
 	char **argv;   /* command to run (NULL with -p) */
 	pid_t *pids;   /* -p targets */
@@ -24,10 +35,24 @@ struct rn_options {
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool follow;	   /* -f */
-	bool summary;	   /* -c */
+	bool summary_only; /* -c: the table instead of the trace */
 	bool no_seccomp;   /* --no-seccomp: disable filter push-down */
 	bool quiet;	   /* -q: no attach/detach notices */
 	struct rn_filter *filter; /* -e trace=..., NULL traces all; owned */
+	enum rn_format format;	  /* --format */
+	bool summary;		  /* -c or -C: a per-syscall table is wanted */
+	bool stats_extended;	  /* --stats-extended: percentiles after the table */
+	double anomaly_threshold; /* --anomaly-threshold SIGMA (default 3.0) */
+	bool anomaly_realtime;	  /* --anomaly-realtime */
+	unsigned anomaly_window;  /* --anomaly-window-size N (default 100) */
+	bool source;		  /* --source: attribute each call to the program's code */
+	bool stack;		  /* -k/--stack: the whole symbolized stack */
+	bool function_time;	  /* --function-time: per-function profile */
+	const char *transpiler_map;	  /* --transpiler-map FILE */
+	const struct rn_srcmap *srcmap;	  /* loaded from it by main; not owned */
+	bool rewrite_stacktrace;	  /* --rewrite-stacktrace: list line mappings at start */
+	bool rewrite_errors;		  /* --rewrite-errors: list error mappings at start */
+	bool show_transpiler_context;	  /* --show-transpiler-context: headers on those lists */
 };
 
 /* Release what the options own. */

@@ -1,18 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "core/session.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/ptrace/ptrace.h"
 #include "filter/filter.h"
+#include "symbolize/symbolize.h"
 
 int rn_session_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_diag *reterr)
 {
 	struct rn_run_result res;
 	memset(&res, 0, sizeof(res));
-	int r = rn_ptrace_run(o, sinks, &res, reterr);
+	/* Locations are owned by the symbolizer: it must outlive every sink's
+	 * finish(), which may still print them. */
+	struct rn_symbolizer *sym = NULL;
+	if (sinks->needs & (RN_NEED_SOURCE | RN_NEED_STACK)) {
+		sym = rn_symbolizer_new(o->srcmap);
+		if (!sym) {
+			rn_diag_set(reterr, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	int r = rn_ptrace_run(o, sinks, sym, &res, reterr);
 	int fr = rn_sinks_finish(sinks, &res);
+	rn_symbolizer_free(sym);
 	if (r < 0)
 		return r;
 	if (fr < 0) {

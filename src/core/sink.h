@@ -25,6 +25,8 @@ enum rn_sink_needs {
 	RN_NEED_DECODE = 1u << 0, /* args_text/rval_text */
 	RN_NEED_TIMING = 1u << 1, /* dur_ns */
 	RN_NEED_ENTRY  = 1u << 2, /* on_entry notifications */
+	RN_NEED_SOURCE = 1u << 3, /* ev->src: the call site in the program's code */
+	RN_NEED_STACK  = 1u << 4, /* ev->stack: every frame */
 };
 
 struct rn_sink_ops {

@@ -3,12 +3,30 @@
 /* Output sinks. Each writes to a FILE the caller owns and keeps open until
  * the sink is freed; finish() flushes it. */
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/options.h"
 #include "core/sink.h"
+#include "core/store.h"
 
 /* strace-style trace lines. NULL on OOM. */
 struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o);
 /* "renacer: Process N attached/detached" notices, always to stderr. */
 struct rn_sink *rn_out_status_new(void);
+/* --format json: one renacer-json-v1 document (docs/json-schema.md),
+ * streamed as events arrive and closed at finish, so it is valid JSON even
+ * when the program crashes or the user interrupts. NULL on OOM. */
+struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o);
+/* --format csv: a header and one row per syscall; with -c (o->summary_only)
+ * the per-syscall table as CSV instead. NULL on OOM. */
+struct rn_sink *rn_out_csv_new(FILE *f, const struct rn_options *o);
+/* --format html: one self-contained page (summary table, inline SVG charts,
+ * filterable event table), written at finish from st and the events seen.
+ * st is borrowed and must outlive the sink. NULL on OOM. */
+struct rn_sink *rn_out_html_new(FILE *f, const struct rn_options *o, const struct rn_store *st);
+/* --format flamegraph / flamegraph-svg: every traced call's stack, root
+ * first with the syscall as the leaf, weighted by the time in the call
+ * (microseconds); written at finish as folded stacks ("main;helper;read 42")
+ * or as a self-contained SVG flame graph. NULL on OOM. */
+struct rn_sink *rn_out_flamegraph_new(FILE *f, const struct rn_options *o, bool svg);

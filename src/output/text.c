@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "decode/decode.h"
+#include "symbolize/symbolize.h"
 
 #define RESULT_COLUMN 40
 
@@ -62,6 +63,24 @@ static void emit(struct text_sink *s)
 	rn_buf_putc(&s->line, '\n');
 	(void)fwrite(s->line.p, 1, s->line.len, s->f);
 	s->dirty = true;
+}
+
+/* -k: the stack under the line, innermost first, one frame a line as
+ * strace -k prints it: " > module(function+0x1a) file:line". */
+static void put_stack(struct text_sink *s, const struct rn_event *ev)
+{
+	for (unsigned i = 0; i < ev->nstack; i++) {
+		const struct rn_srcloc *l = ev->stack[i];
+		struct rn_buf *b = &s->line;
+		rn_buf_reset(b);
+		rn_buf_printf(b, " > %s(", l->module);
+		if (l->function)
+			rn_buf_printf(b, "%s+0x%llx", l->function, (unsigned long long)l->offset);
+		rn_buf_putc(b, ')');
+		if (l->file)
+			rn_buf_printf(b, " %s:%u", l->file, l->line);
+		emit(s);
+	}
 }
 
 /* Close a line left open by an entry half. */
@@ -127,7 +146,14 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 	if (s->o->show_time && !(ev->flags & RN_EVF_NO_RETURN))
 		rn_buf_printf(b, " <%llu.%06llu>", (unsigned long long)(ev->dur_ns / 1000000000ull),
 			      (unsigned long long)(ev->dur_ns % 1000000000ull / 1000));
+	if (ev->src && s->o->source) {
+		char where[512];
+		(void)rn_srcloc_format(ev->src, where, sizeof(where));
+		rn_buf_printf(b, " [%s]", where);
+	}
 	emit(s);
+	if (s->o->stack)
+		put_stack(s, ev);
 }
 
 static void text_process(struct rn_sink *base, const struct rn_event *ev)
@@ -216,7 +242,8 @@ struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o)
 	if (!s)
 		return NULL;
 	s->base.ops = &text_ops;
-	s->base.needs = RN_NEED_DECODE | RN_NEED_ENTRY | (o->show_time ? RN_NEED_TIMING : 0);
+	s->base.needs = RN_NEED_DECODE | RN_NEED_ENTRY | (o->show_time ? RN_NEED_TIMING : 0) |
+			(o->source ? RN_NEED_SOURCE : 0) | (o->stack ? RN_NEED_STACK : 0);
 	s->f = f;
 	s->o = o;
 	s->pid_prefix = o->outfile && (o->follow || o->npids > 1);

@@ -27,6 +27,7 @@
 
 #include "decode/decode.h"
 #include "filter/filter.h"
+#include "symbolize/symbolize.h"
 
 struct tcb {
 	pid_t pid;
@@ -46,6 +47,10 @@ struct tcb {
 	size_t entry_len; /* bytes of out decoded at entry */
 	enum rn_rval rval; /* result format chosen at entry */
 	long restart_nr; /* the call restart_syscall would resume, -1 unknown */
+	pid_t tgid;	 /* thread group, 0 until needed (--source) */
+	const struct rn_srcloc *src;	/* --source: call site of the current syscall */
+	const struct rn_srcloc **stack; /* --stack: RN_MAX_FRAMES slots, allocated on use */
+	unsigned nstack;
 };
 
 struct tracer {
@@ -64,6 +69,7 @@ struct tracer {
 	bool main_done;
 	int64_t wall_off;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	struct rn_buf rval;
+	struct rn_symbolizer *sym; /* --source / --stack; borrowed */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -141,6 +147,7 @@ static void tcb_free(struct tcb *t)
 		return;
 	rn_buf_done(&t->out);
 	rn_buf_done(&t->rx);
+	free(t->stack);
 	free(t);
 }
 
@@ -229,6 +236,9 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	memcpy(ev.args, t->args, sizeof(ev.args));
 	ev.ret = ret;
 	ev.ip = t->ip;
+	ev.src = t->src;
+	ev.stack = t->stack;
+	ev.nstack = t->nstack;
 	ev.ntasks = (unsigned)tr->ntasks;
 	ev.ts_ns = (uint64_t)((int64_t)t->t_entry + tr->wall_off);
 	ev.dur_ns = now - t->t_entry;
@@ -261,6 +271,48 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	rn_sinks_event(tr->sinks, &ev);
 }
 
+/* The thread group of t, read once from /proc (threads share their
+ * leader's address space, and so its symbolizer state). */
+static pid_t tgid_of(struct tcb *t)
+{
+	if (t->tgid)
+		return t->tgid;
+	char path[64], line[128];
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)t->pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return t->pid;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Tgid:", 5) == 0) {
+			t->tgid = (pid_t)atoi(line + 5);
+			break;
+		}
+	(void)fclose(f);
+	return t->tgid ? t->tgid : t->pid;
+}
+
+/* --source / --stack: where in the program this call was made. */
+static void locate(struct tracer *tr, struct tcb *t)
+{
+	pid_t tgid = tgid_of(t);
+	t->src = NULL;
+	t->nstack = 0;
+	if (tr->sinks->needs & RN_NEED_STACK) {
+		if (!t->stack)
+			t->stack = calloc(RN_MAX_FRAMES, sizeof(*t->stack));
+		if (t->stack) {
+			int n = rn_symbolize_stack(tr->sym, tgid, t->pid, t->stack, RN_MAX_FRAMES);
+			t->nstack = n > 0 ? (unsigned)n : 0;
+		}
+	}
+	if (!(tr->sinks->needs & RN_NEED_SOURCE))
+		return;
+	if (tr->sinks->needs & RN_NEED_STACK)
+		t->src = rn_srcloc_pick_user(t->stack, (int)t->nstack);
+	else
+		t->src = rn_symbolize_user(tr->sym, tgid, t->pid);
+}
+
 static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint64_t *args,
 			  uint64_t ip, uint64_t now)
 {
@@ -269,10 +321,20 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	memcpy(t->args, args, sizeof(t->args));
 	t->ip = ip;
 	t->t_entry = now;
-	if (t->hidden && (nr == SYS_execve || nr == SYS_execveat))
+	/* The spawned child shows itself from its execve on; that call is
+	 * still made by our own code, so it has no call site to show. */
+	bool first_exec = t->hidden && (nr == SYS_execve || nr == SYS_execveat);
+	if (first_exec)
 		t->hidden = false;
 	t->traced = !t->hidden && rn_filter_match(tr->o->filter, nr);
 	t->need_exit = false;
+	t->src = NULL;
+	t->nstack = 0;
+	if (t->traced && tr->sym && !first_exec) {
+		locate(tr, t);
+		/* Unwinding (loading DWARF, the first time) is ours, not the call's. */
+		t->t_entry = mono_ns();
+	}
 	if (!t->traced || !tr->decode)
 		return;
 	rn_buf_reset(&t->out);
@@ -297,6 +359,9 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 		ev.name = syscall_name(nr, tmp, sizeof(tmp));
 		memcpy(ev.args, t->args, sizeof(ev.args));
 		ev.ip = ip;
+		ev.src = t->src;
+		ev.stack = t->stack;
+		ev.nstack = t->nstack;
 		ev.ntasks = (unsigned)tr->ntasks;
 		ev.ts_ns = (uint64_t)((int64_t)now + tr->wall_off);
 		ev.args_text = t->out.p ? t->out.p : "";
@@ -365,6 +430,8 @@ static void task_gone(struct tracer *tr, struct tcb *t, int status, uint64_t now
 			emit_process(tr, RN_EV_KILLED, t->pid, WTERMSIG(status),
 				     WCOREDUMP(status) ? RN_EVF_CORE : 0, NULL);
 	}
+	if (tr->sym && t->tgid == t->pid)
+		rn_symbolizer_forget(tr->sym, t->pid);
 	if (t->pid == tr->main_pid) {
 		tr->main_done = true;
 		tr->main_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -437,6 +504,9 @@ static void handle_stop(struct tracer *tr, struct tcb *t, int status, uint64_t n
 		if (ptrace(PTRACE_GETEVENTMSG, t->pid, NULL, &old) == 0 && (pid_t)old != t->pid)
 			t = exec_from_thread(tr, t, (pid_t)old);
 		t->hidden = false;
+		/* A new image: what was known of the old one is void. */
+		if (tr->sym)
+			rn_symbolizer_forget(tr->sym, tgid_of(t));
 		resume(tr, t, 0);
 		return;
 	}
@@ -697,8 +767,8 @@ static bool seccomp_usable(const struct rn_options *o)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_run_result *ret_res,
-		  struct rn_diag *reterr)
+int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_symbolizer *sym,
+		  struct rn_run_result *ret_res, struct rn_diag *reterr)
 {
 	struct tracer tr = { 0 };
 	int r;
@@ -708,6 +778,8 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	/* strace's -s also bounds how many array elements are shown. */
 	tr.dopts.abbrev_limit = o->string_limit;
 	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
+	if (sinks->needs & (RN_NEED_SOURCE | RN_NEED_STACK))
+		tr.sym = sym;
 	for (size_t i = 0; i < sinks->n; i++)
 		tr.idle_flush |= sinks->v[i]->ops->idle != NULL;
 	tr.ptrace_opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;

@@ -7,11 +7,14 @@
 #include "core/options.h"
 #include "core/sink.h"
 
-/* Trace until every traced task is gone (or the user interrupts). Returns
- * 0 with *ret_res filled, or -errno with a message in reterr when the
- * program could not be started or attached. */
-int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_run_result *ret_res,
-		  struct rn_diag *reterr);
+struct rn_symbolizer;
+
+/* Trace until every traced task is gone (or the user interrupts). sym
+ * (borrowed, may be NULL) resolves call sites and stacks when the sinks
+ * need them. Returns 0 with *ret_res filled, or -errno with a message in
+ * reterr when the program could not be started or attached. */
+int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_symbolizer *sym,
+		  struct rn_run_result *ret_res, struct rn_diag *reterr);
 
 /* Install a seccomp-bpf program in the calling process that stops (RET_TRACE)
  * on the syscalls the filter keeps and allows the rest. Returns 0 or -errno. */
