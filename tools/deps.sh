@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install what renacer needs to build and test on Debian 12. Idempotent: does
-# nothing when every package is already present. Run as root (CI is root).
+# Install what renacer needs to build and test on Debian 12: Debian packages
+# with apt-get, the e2e tests' JavaScript consumers with npm ci. Idempotent:
+# does nothing when everything is present. Run as root (CI is root).
 set -eu
 # chromium renders the HTML report in its e2e test; strace is the decoding oracle.
 pkgs="meson ninja-build pkg-config gcc clang linux-libc-dev libcmocka-dev libdw-dev libelf-dev libiberty-dev libjansson-dev python3
@@ -9,12 +10,20 @@ missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing packages:$missing (run as root or install them)" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing packages:$missing (run as root or install them)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing
+
+# JavaScript consumers used by the e2e tests (tests/js/package.json, locked).
+js="$(dirname "$0")/../tests/js"
+if [ ! -d "$js/node_modules/speedscope" ]; then
+	command -v npm >/dev/null 2>&1 || { echo "deps: npm is needed for tests/js" >&2; exit 1; }
+	(cd "$js" && npm ci --no-audit --no-fund --silent)
+fi

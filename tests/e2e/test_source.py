@@ -248,3 +248,27 @@ def _colored_fraction(png):
                 colored += 1
         prev = line
     return colored / float(w * h)
+
+
+def test_flamegraph_folded_read_by_speedscope(tmp_path):
+    """A real consumer: speedscope (npm, tests/js) imports the folded stacks
+    in headless Chromium and shows the profile, with no import error."""
+    import base64
+    import shutil
+    import subprocess
+    chromium = shutil.which("chromium")
+    index = os.path.join(os.path.dirname(__file__), "..", "js", "node_modules", "speedscope", "dist",
+                         "release", "index.html")
+    if not chromium:
+        pytest.skip("chromium not installed")
+    assert os.path.exists(index), "run tools/deps.sh: speedscope is missing from tests/js"
+    r = renacer(["-q", "-f", "--format", "flamegraph"], [fixture("src_sites")])
+    js = tmp_path / "profile.js"
+    js.write_text("speedscope.loadFileFromBase64(%s, %s)" % (
+        json.dumps("renacer.folded"), json.dumps(base64.b64encode(r.trace.encode()).decode())))
+    url = "file://%s#localProfilePath=%s" % (os.path.abspath(index), js)
+    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+                          "--virtual-time-budget=5000", "--dump-dom", url], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "<title>renacer.folded - speedscope</title>" in dom, dom[:2000]
+    assert "went wrong" not in dom and "Unrecognized format" not in dom
