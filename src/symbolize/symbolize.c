@@ -9,8 +9,10 @@
 
 #include "symbolize/srcmap.h"
 
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +31,26 @@ struct proc {
 	bool attached;
 };
 
+/* How to find the caller's frame from this pc, for the x86_64 cases CFI
+ * almost always describes: CFA = rsp or rbp + offset, the return address
+ * and the saved rbp at CFA + offset. Anything else (expressions, signal
+ * frames, registers saved in registers) leaves ok false and the unwind to
+ * libdwfl. */
+enum reg_where { REG_SAME, REG_UNDEF, REG_AT_CFA };
+
+struct frame_rule {
+	bool ok;
+	bool cfa_rbp; /* CFA from rbp, else from rsp */
+	int64_t cfa_off;
+	enum reg_where ra, rbp;
+	int64_t ra_off, rbp_off;
+};
+
 /* A cached location and what the public part does not say. */
 struct loc_ent {
 	struct rn_srcloc pub;
 	bool dwarf; /* its module has debug info */
+	struct frame_rule rule;
 };
 
 struct loc_slot {
@@ -64,6 +82,7 @@ struct rn_symbolizer {
 	struct unwind_ctx cur;
 	const Dwfl_Callbacks *cb;
 	const struct rn_srcmap *map;
+	bool libdwfl_only; /* RENACER_UNWIND=libdwfl: no fast path (tests compare both) */
 	/* Frames found by the current unwind. */
 	const struct rn_srcloc **frames;
 	int nframes, max_frames;
@@ -187,11 +206,8 @@ static void snapshot_grow(struct unwind_ctx *c, size_t want)
 	}
 }
 
-static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+static bool mem_read(struct unwind_ctx *c, uint64_t addr, uint64_t *result)
 {
-	struct rn_symbolizer *sym = arg;
-	struct unwind_ctx *c = &sym->cur;
-	(void)dwfl;
 	if (addr >= c->sp && addr - c->sp + sizeof(*result) <= sizeof(c->stack)) {
 		size_t end = addr - c->sp + sizeof(*result);
 		snapshot_grow(c, end);
@@ -205,6 +221,17 @@ static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void
 	struct iovec local = { result, sizeof(*result) };
 	struct iovec remote = { (void *)(uintptr_t)addr, sizeof(*result) };
 	return process_vm_readv(c->tid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(*result);
+}
+
+static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	struct rn_symbolizer *sym = arg;
+	(void)dwfl;
+	uint64_t v;
+	if (!mem_read(&sym->cur, addr, &v))
+		return false;
+	*result = v;
+	return true;
 }
 
 static bool cb_set_initial_registers(Dwfl_Thread *thread, void *arg)
@@ -349,6 +376,70 @@ static uint64_t module_key(Dwfl_Module *mod, const char *name)
 	return hash_bytes(name, strlen(name), HASH_SEED ^ 1);
 }
 
+/* Where CFI says register regno of the caller is. */
+static bool reg_rule(Dwarf_Frame *fr, int regno, enum reg_where *where, int64_t *off)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t nops;
+	if (dwarf_frame_register(fr, regno, mem, &ops, &nops) != 0)
+		return false;
+	if (nops == 0) {
+		*where = ops ? REG_UNDEF : REG_SAME;
+		return true;
+	}
+	if (ops[0].atom != DW_OP_call_frame_cfa)
+		return false;
+	*where = REG_AT_CFA;
+	*off = 0;
+	if (nops == 1)
+		return true;
+	if (nops == 2 && ops[1].atom == DW_OP_plus_uconst) {
+		/* A negative offset arrives as its two's complement. */
+		*off = (int64_t)ops[1].number;
+		return true;
+	}
+	return false;
+}
+
+static void frame_rule_of(Dwfl_Module *mod, Dwarf_Addr pc, struct frame_rule *r)
+{
+	Dwarf_Addr bias;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_CFI *cfi = dwfl_module_eh_cfi(mod, &bias);
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &fr) != 0) {
+		cfi = dwfl_module_dwarf_cfi(mod, &bias);
+		if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &fr) != 0)
+			return;
+	}
+	bool signalp = false;
+	Dwarf_Op *ops;
+	size_t nops;
+	if (dwarf_frame_info(fr, NULL, NULL, &signalp) != 16 || signalp ||
+	    dwarf_frame_cfa(fr, &ops, &nops) != 0 || nops != 1)
+		goto out;
+	/* libdw gives a register+offset CFA as DW_OP_bregx (register in
+	 * number, offset in number2); DW_OP_bregN is accepted too. */
+	uint64_t reg;
+	if (ops[0].atom == DW_OP_bregx) {
+		reg = ops[0].number;
+		r->cfa_off = (int64_t)ops[0].number2;
+	} else if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31) {
+		reg = ops[0].atom - DW_OP_breg0;
+		r->cfa_off = (int64_t)ops[0].number;
+	} else {
+		goto out;
+	}
+	if (reg != 6 && reg != 7) /* rbp, rsp */
+		goto out;
+	r->cfa_rbp = reg == 6;
+	if (!reg_rule(fr, 16, &r->ra, &r->ra_off) || !reg_rule(fr, 6, &r->rbp, &r->rbp_off) ||
+	    r->ra == REG_SAME)
+		goto out;
+	r->ok = true;
+out:
+	free(fr);
+}
+
 /* Take a location in generated code back to the original program: by
  * line when the map covers it, else the function's name alone. */
 static void apply_map(const struct rn_srcmap *m, struct rn_srcloc *loc)
@@ -374,7 +465,7 @@ static void apply_map(const struct rn_srcmap *m, struct rn_srcloc *loc)
 }
 
 /* The location of pc, cached by (module, relative address). */
-static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwarf_Addr pc)
+static struct loc_ent *lookup_ent(struct rn_symbolizer *sym, Dwfl *dwfl, Dwarf_Addr pc)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
 	if (!mod)
@@ -388,7 +479,7 @@ static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwa
 	if (sym->cap_locs && sym->nlocs * 2 < sym->cap_locs) {
 		for (size_t j = h & (sym->cap_locs - 1); sym->locs[j].loc; j = (j + 1) & (sym->cap_locs - 1))
 			if (sym->locs[j].mod == key && sym->locs[j].rel == rel)
-				return &sym->locs[j].loc->pub;
+				return sym->locs[j].loc;
 	} else {
 		size_t cap = sym->cap_locs ? sym->cap_locs * 2 : 1024;
 		struct loc_slot *t = calloc(cap, sizeof(*t));
@@ -409,7 +500,7 @@ static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwa
 		sym->cap_locs = cap;
 		for (size_t j = h & (cap - 1); sym->locs[j].loc; j = (j + 1) & (cap - 1))
 			if (sym->locs[j].mod == key && sym->locs[j].rel == rel)
-				return &sym->locs[j].loc->pub;
+				return sym->locs[j].loc;
 	}
 
 	struct loc_ent *ent = calloc(1, sizeof(*ent));
@@ -418,6 +509,7 @@ static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwa
 	struct rn_srcloc *loc = &ent->pub;
 	Dwarf_Addr bias;
 	ent->dwarf = dwfl_module_getdwarf(mod, &bias) != NULL;
+	frame_rule_of(mod, pc, &ent->rule);
 	const char *base = strrchr(name, '/');
 	loc->module = intern(sym, base ? base + 1 : name);
 	GElf_Off off = 0;
@@ -449,7 +541,13 @@ static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwa
 		j = (j + 1) & (sym->cap_locs - 1);
 	sym->locs[j] = (struct loc_slot){ key, rel, ent };
 	sym->nlocs++;
-	return loc;
+	return ent;
+}
+
+static const struct rn_srcloc *lookup(struct rn_symbolizer *sym, Dwfl *dwfl, Dwarf_Addr pc)
+{
+	struct loc_ent *e = lookup_ent(sym, dwfl, pc);
+	return e ? &e->pub : NULL;
 }
 
 /* --- unwinding --- */
@@ -504,6 +602,89 @@ static int unwind(struct rn_symbolizer *sym, pid_t tgid, pid_t tid, const struct
 	}
 }
 
+/* The fast unwind: the frame rules cached with each location, the stack
+ * snapshot, and rbp read from the thread only if a frame needs it before
+ * any frame restores it. No libdwfl thread state, no PTRACE_GETREGS.
+ * Returns the frames found, or -1 when a frame needs what the rules do not
+ * cover (the caller then asks libdwfl). */
+static int fast_unwind(struct rn_symbolizer *sym, Dwfl *dwfl, pid_t tid, uint64_t ip, uint64_t sp,
+		       const struct rn_srcloc **out, int max, bool all)
+{
+	struct unwind_ctx *c = &sym->cur;
+	c->tid = tid;
+	c->sp = sp;
+	c->stack_len = 0;
+	c->stack_end = false;
+	enum { RBP_LIVE, RBP_KNOWN, RBP_LOST } rbp_state = RBP_LIVE;
+	uint64_t pc = ip, rbp = 0;
+	int n = 0;
+	for (bool activation = true; n < max; activation = false) {
+		/* A return address points after the call: look up the call. */
+		struct loc_ent *e = lookup_ent(sym, dwfl, activation ? pc : pc - 1);
+		if (!e)
+			return -1;
+		out[n++] = &e->pub;
+		if (!all && e->pub.user && e->pub.file)
+			return n;
+		const struct frame_rule *r = &e->rule;
+		if (r->ok && r->ra == REG_UNDEF)
+			return n; /* the outermost frame (_start, clone) */
+		if (!r->ok)
+			return -1;
+		if (r->cfa_rbp && rbp_state != RBP_KNOWN) {
+			if (rbp_state == RBP_LOST)
+				return -1;
+			errno = 0;
+			long v = ptrace(PTRACE_PEEKUSER, tid,
+					(void *)offsetof(struct user_regs_struct, rbp), NULL);
+			if (errno)
+				return -1;
+			rbp = (uint64_t)v;
+			rbp_state = RBP_KNOWN;
+		}
+		uint64_t cfa = (r->cfa_rbp ? rbp : sp) + (uint64_t)r->cfa_off;
+		uint64_t ra;
+		if (!mem_read(c, cfa + (uint64_t)r->ra_off, &ra))
+			return -1;
+		if (r->rbp == REG_AT_CFA) {
+			if (!mem_read(c, cfa + (uint64_t)r->rbp_off, &rbp))
+				return -1;
+			rbp_state = RBP_KNOWN;
+		} else if (r->rbp == REG_UNDEF) {
+			rbp_state = RBP_LOST;
+		}
+		if (ra == 0)
+			return n;
+		sp = cfa;
+		pc = ra;
+	}
+	return n;
+}
+
+static int unwind_at(struct rn_symbolizer *sym, pid_t tgid, pid_t tid, uint64_t ip, uint64_t sp,
+		     const struct rn_srcloc **out, int max, bool all)
+{
+	Dwfl *dwfl = proc_dwfl(sym, tgid);
+	if (!dwfl)
+		return -ENOENT;
+	int n = sym->libdwfl_only ? -1 : fast_unwind(sym, dwfl, tid, ip, sp, out, max, all);
+	return n >= 0 ? n : unwind(sym, tgid, tid, out, max, all);
+}
+
+const struct rn_srcloc *rn_symbolize_user_at(struct rn_symbolizer *sym, pid_t tgid, pid_t tid,
+					     uint64_t ip, uint64_t sp)
+{
+	const struct rn_srcloc *frames[RN_MAX_FRAMES];
+	int n = unwind_at(sym, tgid, tid, ip, sp, frames, RN_MAX_FRAMES, false);
+	return rn_srcloc_pick_user(frames, n);
+}
+
+int rn_symbolize_stack_at(struct rn_symbolizer *sym, pid_t tgid, pid_t tid, uint64_t ip,
+			  uint64_t sp, const struct rn_srcloc **out, int max)
+{
+	return unwind_at(sym, tgid, tid, ip, sp, out, max, true);
+}
+
 const struct rn_srcloc *rn_symbolize_user(struct rn_symbolizer *sym, pid_t tgid, pid_t tid)
 {
 	const struct rn_srcloc *frames[RN_MAX_FRAMES];
@@ -555,6 +736,8 @@ struct rn_symbolizer *rn_symbolizer_new(const struct rn_srcmap *map)
 	if (sym) {
 		sym->cb = &proc_callbacks;
 		sym->map = map;
+		const char *u = getenv("RENACER_UNWIND");
+		sym->libdwfl_only = u && strcmp(u, "libdwfl") == 0;
 	}
 	return sym;
 }

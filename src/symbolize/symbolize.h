@@ -37,6 +37,14 @@ void rn_symbolizer_free(struct rn_symbolizer *sym);
  * must be ptrace-stopped. */
 const struct rn_srcloc *rn_symbolize_user(struct rn_symbolizer *sym, pid_t tgid, pid_t tid);
 
+/* The same, for a thread stopped at a syscall entry whose instruction and
+ * stack pointers are known (PTRACE_GET_SYSCALL_INFO): most stacks unwind
+ * from cached CFI rules without asking the thread for its registers. */
+const struct rn_srcloc *rn_symbolize_user_at(struct rn_symbolizer *sym, pid_t tgid, pid_t tid,
+					     uint64_t ip, uint64_t sp);
+int rn_symbolize_stack_at(struct rn_symbolizer *sym, pid_t tgid, pid_t tid, uint64_t ip,
+			  uint64_t sp, const struct rn_srcloc **out, int max);
+
 /* The frame rn_symbolize_user() would answer, from a stack already unwound
  * by rn_symbolize_stack(). */
 const struct rn_srcloc *rn_srcloc_pick_user(const struct rn_srcloc *const *frames, int n);

@@ -272,3 +272,28 @@ def test_flamegraph_folded_read_by_speedscope(tmp_path):
                          timeout=120).stdout
     assert "<title>renacer.folded - speedscope</title>" in dom, dom[:2000]
     assert "went wrong" not in dom and "Unrecognized format" not in dom
+
+
+@pytest.mark.parametrize("exe", ["src_sites", "src_sites_nopie", "src_sites_cpp", "src_sites_rs", "src_sites_lib",
+                                 "slow_io"])
+def test_fast_unwind_agrees_with_libdwfl(exe):
+    """The cached-CFI fast path and libdwfl's own unwinder give the same
+    stacks, frame for frame (RENACER_UNWIND=libdwfl turns the fast path off)."""
+    if not os.path.exists(os.path.join(FIXTURES, exe)):
+        pytest.skip("%s not built" % exe)
+    fast = renacer(["-q", "-f", "-k"], [fixture(exe)])
+    slow = renacer(["-q", "-f", "-k"], [fixture(exe)], env=dict(os.environ, RENACER_UNWIND="libdwfl"))
+
+    def stacks(trace):
+        # Frames only: call lines differ in pids, addresses and interleaving.
+        out, cur = [], []
+        for line in trace.splitlines():
+            if line.startswith(" > "):
+                cur.append(line)
+            elif cur:
+                out.append(tuple(cur))
+                cur = []
+        return sorted(out + ([tuple(cur)] if cur else []))
+    a, b = stacks(fast.trace), stacks(slow.trace)
+    assert len(a) > 10
+    assert a == b

@@ -38,7 +38,7 @@ struct tcb {
 	bool attached;	  /* came from -p: detach, never kill */
 	long nr;
 	uint64_t args[RN_MAX_ARGS];
-	uint64_t ip;
+	uint64_t ip, sp;  /* at entry */
 	uint64_t t_entry; /* CLOCK_MONOTONIC ns */
 	struct rn_buf out, rx;
 	uint32_t arg_off[RN_MAX_ARGS + 1];
@@ -301,7 +301,8 @@ static void locate(struct tracer *tr, struct tcb *t)
 		if (!t->stack)
 			t->stack = calloc(RN_MAX_FRAMES, sizeof(*t->stack));
 		if (t->stack) {
-			int n = rn_symbolize_stack(tr->sym, tgid, t->pid, t->stack, RN_MAX_FRAMES);
+			int n = rn_symbolize_stack_at(tr->sym, tgid, t->pid, t->ip, t->sp, t->stack,
+						      RN_MAX_FRAMES);
 			t->nstack = n > 0 ? (unsigned)n : 0;
 		}
 	}
@@ -310,12 +311,13 @@ static void locate(struct tracer *tr, struct tcb *t)
 	if (tr->sinks->needs & RN_NEED_STACK)
 		t->src = rn_srcloc_pick_user(t->stack, (int)t->nstack);
 	else
-		t->src = rn_symbolize_user(tr->sym, tgid, t->pid);
+		t->src = rn_symbolize_user_at(tr->sym, tgid, t->pid, t->ip, t->sp);
 }
 
 static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint64_t *args,
-			  uint64_t ip, uint64_t now)
+			  uint64_t ip, uint64_t sp, uint64_t now)
 {
+	t->sp = sp;
 	t->in_syscall = true;
 	t->nr = nr;
 	memcpy(t->args, args, sizeof(t->args));
@@ -395,7 +397,8 @@ static void on_syscall_stop(struct tracer *tr, struct tcb *t, uint64_t now)
 	switch (si.op) {
 	case PTRACE_SYSCALL_INFO_ENTRY:
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		syscall_entry(tr, t, (long)si.entry.nr, si.entry.args, si.instruction_pointer, now);
+		syscall_entry(tr, t, (long)si.entry.nr, si.entry.args, si.instruction_pointer,
+			      si.stack_pointer, now);
 		break;
 	case PTRACE_SYSCALL_INFO_EXIT:
 		syscall_exit(tr, t, si.exit.rval, si.exit.is_error != 0, now);
