@@ -62,12 +62,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="small workloads (smoke test)")
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--suite", default="overhead,formats,analysis,source")
+    ap.add_argument("--suite", default="overhead,formats,analysis,source,otlp")
     a = ap.parse_args()
     suites = a.suite.split(",")
     for s in suites:
-        if s not in ("overhead", "formats", "analysis", "source"):
-            sys.exit("unknown suite '%s' (overhead, formats, analysis, source)" % s)
+        if s not in ("overhead", "formats", "analysis", "source", "otlp"):
+            sys.exit("unknown suite '%s' (overhead, formats, analysis, source, otlp)" % s)
     if "overhead" in suites:
         overhead(a)
     if "formats" in suites:
@@ -76,6 +76,46 @@ def main():
         analysis(a)
     if "source" in suites:
         source(a)
+    if "otlp" in suites:
+        otlp(a)
+
+
+def otlp(a):
+    """The cost of OTLP export: the same trace with and without
+    --otlp-endpoint, to a local HTTP endpoint that accepts everything."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Sink(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.end_headers()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    url = "http://127.0.0.1:%d" % srv.server_address[1]
+    b = os.path.abspath(a.build)
+    renacer = os.path.join(b, "renacer")
+    n = 10000 if a.quick else 100000
+    cmd = [os.path.join(b, "bench", "getppid_loop"), str(n)]
+    plain, exp = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(a.runs):
+            plain.append(measure([renacer, "-o", "trace", "--"] + cmd, tmp)[0])
+            exp.append(measure([renacer, "-o", "trace", "--otlp-endpoint", url, "--"] + cmd, tmp)[0])
+    srv.shutdown()
+    p, q = statistics.median(plain), statistics.median(exp)
+    if a.markdown:
+        print("\n| getppid loop, %d syscalls | with --otlp-endpoint / without |" % n)
+        print("|---|---:|")
+        print("| one span per syscall, batches of 512 | **%.2f** |" % (q / p))
+        print("\n%d runs each, medians; the collector is a local HTTP endpoint that accepts everything.\n" % a.runs)
+    else:
+        print("otlp %d syscalls: plain %.3fs  export %.3fs  ratio %.2f" % (n, p, q, q / p), flush=True)
 
 
 def source(a):

@@ -167,6 +167,17 @@ int main(int argc, char **argv)
 		r = add(&sinks, rn_stats_summary_new(report, &o));
 	if (r == 0 && o.stats_extended)
 		r = add(&sinks, rn_stats_extended_new(report, &o, store));
+	if (r == 0 && o.otlp_endpoint) {
+		struct rn_sink *otlp = rn_out_otlp_new(&o, &diag);
+		if (!otlp) {
+			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+			status = 1;
+			goto out;
+		}
+		/* The program's own instrumentation nests under our root span. */
+		o.env_add[0] = (char *)rn_out_otlp_traceparent(otlp);
+		r = add(&sinks, otlp);
+	}
 	if (r == 0 && o.function_time)
 		r = add(&sinks, rn_function_profile_new(report, &o));
 	if (r == 0 && o.anomaly_realtime)

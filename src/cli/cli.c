@@ -3,6 +3,8 @@
  * command comes after the options, with or without "--". */
 #include "cli/cli.h"
 
+#include "output/output.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -21,6 +23,12 @@ enum {
 	OPT_REWRITE_STACKTRACE,
 	OPT_REWRITE_ERRORS,
 	OPT_SHOW_TRANSPILER_CONTEXT,
+	OPT_OTLP_ENDPOINT,
+	OPT_OTLP_SERVICE,
+	OPT_OTLP_HEADER,
+	OPT_TRACE_PARENT,
+	OPT_OTLP_BATCH,
+	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
 	OPT_ANOMALY_THRESHOLD,
 	OPT_ANOMALY_REALTIME,
@@ -49,6 +57,12 @@ static const struct option long_opts[] = {
 	{ "rewrite-stacktrace", no_argument, NULL, OPT_REWRITE_STACKTRACE },
 	{ "rewrite-errors", no_argument, NULL, OPT_REWRITE_ERRORS },
 	{ "show-transpiler-context", no_argument, NULL, OPT_SHOW_TRANSPILER_CONTEXT },
+	{ "otlp-endpoint", required_argument, NULL, OPT_OTLP_ENDPOINT },
+	{ "otlp-service-name", required_argument, NULL, OPT_OTLP_SERVICE },
+	{ "otlp-header", required_argument, NULL, OPT_OTLP_HEADER },
+	{ "trace-parent", required_argument, NULL, OPT_TRACE_PARENT },
+	{ "otlp-batch-size", required_argument, NULL, OPT_OTLP_BATCH },
+	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
 	{ "stack", no_argument, NULL, 'k' },
 	{ "stats-extended", no_argument, NULL, OPT_STATS_EXTENDED },
@@ -107,6 +121,14 @@ void rn_cli_help(FILE *f)
 		"                           (docs/transpiler-map.md); implies --source\n"
 		"      --rewrite-stacktrace, --rewrite-errors, --show-transpiler-context\n"
 		"                           list the map's line/error mappings at start-up\n"
+		"      --otlp-endpoint URL  export spans over OTLP/HTTP (JSON) to URL/v1/traces\n"
+		"                           (Jaeger, Tempo, an OpenTelemetry Collector: :4318)\n"
+		"      --otlp-service-name NAME  service.name (default renacer)\n"
+		"      --otlp-header K=V    extra HTTP header (auth tokens), repeatable\n"
+		"      --otlp-batch-size N  spans per request (default 512)\n"
+		"      --otlp-sample-threshold-us N  export only calls slower than N us, and errors\n"
+		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
+		"                           gets TRACEPARENT of renacer's root span\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -163,6 +185,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	o->string_limit = 32;
 	o->anomaly_threshold = 3.0;
 	o->anomaly_window = 100;
+	o->otlp_batch_size = 512;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qkhV", long_opts, NULL)) != -1) {
@@ -268,6 +291,54 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 			break;
 		case OPT_SHOW_TRANSPILER_CONTEXT:
 			o->show_transpiler_context = true;
+			break;
+		case OPT_OTLP_ENDPOINT:
+			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+				rn_diag_set(reterr, "invalid OTLP endpoint '%s' (an http:// or https:// URL, "
+						    "e.g. http://localhost:4318)", optarg);
+				return -EINVAL;
+			}
+			o->otlp_endpoint = optarg;
+			break;
+		case OPT_OTLP_SERVICE:
+			o->otlp_service_name = optarg;
+			break;
+		case OPT_OTLP_HEADER: {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || strpbrk(optarg, "\r\n")) {
+				rn_diag_set(reterr, "invalid OTLP header '%s' (KEY=VALUE)", optarg);
+				return -EINVAL;
+			}
+			char **h = realloc(o->otlp_headers, (o->otlp_nheaders + 1) * sizeof(*h));
+			if (!h)
+				return -ENOMEM;
+			o->otlp_headers = h;
+			o->otlp_headers[o->otlp_nheaders++] = optarg;
+			break;
+		}
+		case OPT_TRACE_PARENT: {
+			uint8_t t[16], p[8];
+			if (rn_otlp_parse_traceparent(optarg, t, p) < 0) {
+				rn_diag_set(reterr, "invalid --trace-parent '%s' (W3C: 00-<32 hex>-<16 hex>-<2 hex>)",
+					    optarg);
+				return -EINVAL;
+			}
+			o->trace_parent = optarg;
+			break;
+		}
+		case OPT_OTLP_BATCH:
+			if (parse_uint(optarg, 1000000, &v) < 0 || v == 0) {
+				rn_diag_set(reterr, "invalid OTLP batch size '%s' (1 to 1000000 spans)", optarg);
+				return -EINVAL;
+			}
+			o->otlp_batch_size = (unsigned)v;
+			break;
+		case OPT_OTLP_SAMPLE:
+			if (parse_uint(optarg, 3600000000UL, &v) < 0) {
+				rn_diag_set(reterr, "invalid sampling threshold '%s' (microseconds)", optarg);
+				return -EINVAL;
+			}
+			o->otlp_sample_threshold_us = v;
 			break;
 		case 'k':
 			o->stack = true;

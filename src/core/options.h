@@ -53,6 +53,14 @@ struct rn_options {
 	bool rewrite_stacktrace;	  /* --rewrite-stacktrace: list line mappings at start */
 	bool rewrite_errors;		  /* --rewrite-errors: list error mappings at start */
 	bool show_transpiler_context;	  /* --show-transpiler-context: headers on those lists */
+	const char *otlp_endpoint;	  /* --otlp-endpoint URL: OTLP/HTTP export */
+	const char *otlp_service_name;	  /* --otlp-service-name (default "renacer") */
+	char **otlp_headers;		  /* --otlp-header KEY=VALUE, repeatable; owned array */
+	size_t otlp_nheaders;
+	const char *trace_parent;	  /* --trace-parent: W3C traceparent to join */
+	unsigned otlp_batch_size;	  /* --otlp-batch-size (default 512) */
+	unsigned long otlp_sample_threshold_us; /* --otlp-sample-threshold-us (0: all) */
+	char *env_add[4];		  /* NAME=VALUE set in the program started (TRACEPARENT) */
 };
 
 /* Release what the options own. */

@@ -41,5 +41,7 @@ void rn_options_done(struct rn_options *o)
 	o->filter = NULL;
 	free(o->pids);
 	o->pids = NULL;
+	free(o->otlp_headers);
+	o->otlp_headers = NULL;
 	o->npids = 0;
 }

@@ -4,8 +4,10 @@
  * the sink is freed; finish() flushes it. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "core/diag.h"
 #include "core/options.h"
 #include "core/sink.h"
 #include "core/store.h"
@@ -30,3 +32,12 @@ struct rn_sink *rn_out_html_new(FILE *f, const struct rn_options *o, const struc
  * (microseconds); written at finish as folded stacks ("main;helper;read 42")
  * or as a self-contained SVG flame graph. NULL on OOM. */
 struct rn_sink *rn_out_flamegraph_new(FILE *f, const struct rn_options *o, bool svg);
+/* --otlp-endpoint: OTLP/HTTP JSON export of a root span, one span per
+ * process and one per syscall, batched on a worker thread. NULL with a
+ * message in err when it cannot start. */
+struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err);
+/* "TRACEPARENT=00-<trace>-<root span>-01": the context the traced program
+ * gets, so its own spans nest under renacer's. */
+const char *rn_out_otlp_traceparent(const struct rn_sink *otlp);
+/* Parse a W3C traceparent (version 00, non-zero ids). Returns 0 or -1. */
+int rn_otlp_parse_traceparent(const char *s, uint8_t trace[16], uint8_t parent[8]);

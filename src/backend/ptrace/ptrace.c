@@ -620,6 +620,8 @@ static int spawn(struct tracer *tr, struct rn_diag *reterr)
 	if (pid == 0) {
 		/* Child: wait to be seized, push the filter down, run. */
 		(void)kill(getpid(), SIGSTOP);
+		for (size_t i = 0; i < sizeof(o->env_add) / sizeof(o->env_add[0]) && o->env_add[i]; i++)
+			(void)putenv(o->env_add[i]);
 		if (tr->seccomp && rn_seccomp_install(o->filter) < 0)
 			_exit(127); /* the parent only enables seccomp after a probe */
 		execv(prog, o->argv);

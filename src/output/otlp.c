@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: MIT
+/* --otlp-endpoint: OpenTelemetry export over OTLP/HTTP with the JSON
+ * encoding (POST {endpoint}/v1/traces), through libcurl.
+ *
+ * Spans: one root span for the run (the traced command, or the attached
+ * processes), one span per process parented to it, one span per syscall
+ * parented to its process. The tracer thread only renders spans into JSON
+ * fragments and queues full batches; a worker thread posts them, retrying
+ * with backoff on connection errors, 429 and 5xx. The queue is bounded:
+ * when the collector cannot keep up, whole batches are dropped and
+ * counted, never the tracer slowed. At finish the remaining spans are sent,
+ * the worker joined, and one warning says how many spans were not
+ * delivered. */
+#include "output/output.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/hmap.h"
+#include "core/json.h"
+#include "decode/decode.h"
+#include "symbolize/symbolize.h"
+
+#define MAX_QUEUED   64 /* batches waiting for the worker */
+#define MAX_RETRIES  4
+#define HTTP_TIMEOUT 10L /* seconds per request */
+
+struct batch {
+	struct rn_buf spans; /* comma-separated span objects */
+	size_t n;
+	struct batch *next;
+};
+
+struct proc_span {
+	uint8_t id[8];
+	uint64_t start_ns, end_ns, lamport;
+	uint64_t syscalls, errors, skipped;
+	int exit_code; /* -1 while running */
+	int signal;    /* killed by */
+	bool ended;
+	pid_t parent;
+};
+
+struct otlp_sink {
+	struct rn_sink base;
+	const struct rn_options *o;
+	char *url;
+	struct curl_slist *headers;
+	uint8_t trace_id[16], root_id[8], parent_id[8];
+	bool has_parent;
+	char traceparent[80]; /* handed to the traced program */
+	uint64_t run_start_ns, sample_ns;
+	struct rn_hmap procs; /* pid_t -> struct proc_span */
+	uint64_t lamport;     /* the run's clock, for events not tied to a task */
+	struct batch *cur;
+
+	pthread_t worker;
+	bool worker_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *head, *tail;
+	size_t queued;
+	bool closing;
+	/* Outcome, written by the worker under mu. */
+	uint64_t sent, lost, produced;
+	char last_error[256];
+};
+
+static void hex(char *out, const uint8_t *id, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int unhex(const char *s, uint8_t *out, size_t n)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+		for (int k = 0; k < 2; k++) {
+			char c = s[2 * i + k];
+			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+							  : 16;
+			if (d == 16)
+				return -1;
+			v = v << 4 | d;
+		}
+		out[i] = (uint8_t)v;
+		any |= v != 0;
+	}
+	return any ? 0 : -1; /* all-zero ids are invalid */
+}
+
+/* Span ids: unique within a trace, which the random trace id already
+ * makes unique; a splitmix64 sequence seeded once from getrandom() costs no
+ * syscall per span. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void random_id(uint8_t *id, size_t n)
+{
+	do {
+		for (size_t i = 0; i < n; i += 8) {
+			uint64_t x = rng_next();
+			memcpy(id + i, &x, n - i < 8 ? n - i : 8);
+		}
+	} while (!memcmp(id, "\0\0\0\0\0\0\0\0", n < 8 ? n : 8));
+}
+
+static void rng_seed(void)
+{
+	if (getrandom(&rng_state, sizeof(rng_state), 0) != (ssize_t)sizeof(rng_state)) {
+		struct timespec ts;
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		rng_state = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)getpid();
+	}
+}
+
+/* W3C traceparent: 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>. */
+int rn_otlp_parse_traceparent(const char *s, uint8_t trace[16], uint8_t parent[8])
+{
+	if (!s || strlen(s) != 55 || strncmp(s, "00-", 3) != 0 || s[35] != '-' || s[52] != '-')
+		return -1;
+	if (unhex(s + 3, trace, 16) < 0 || unhex(s + 36, parent, 8) < 0)
+		return -1;
+	/* Flags may be zero: only check they are hex. */
+	char f[3] = { s[53], s[54], 0 };
+	return strspn(f, "0123456789abcdef") == 2 ? 0 : -1;
+}
+
+/* --- span rendering (tracer thread) --- */
+
+static void attr_str(struct rn_buf *b, bool *first, const char *key, const char *val, size_t len)
+{
+	rn_buf_printf(b, "%s{\"key\":\"%s\",\"value\":{\"stringValue\":", *first ? "" : ",", key);
+	rn_json_str(b, val, len);
+	rn_buf_put(b, "}}");
+	*first = false;
+}
+
+static void attr_int(struct rn_buf *b, bool *first, const char *key, long long v)
+{
+	rn_buf_printf(b, "%s{\"key\":\"%s\",\"value\":{\"intValue\":\"%lld\"}}", *first ? "" : ",", key,
+		      v);
+	*first = false;
+}
+
+static void span_head(struct rn_buf *b, const struct otlp_sink *s, const uint8_t *id,
+		      const uint8_t *parent, const char *name, int kind, uint64_t start, uint64_t end)
+{
+	char t[33], sid[17], pid[17];
+	hex(t, s->trace_id, 16);
+	hex(sid, id, 8);
+	rn_buf_printf(b, "{\"traceId\":\"%s\",\"spanId\":\"%s\"", t, sid);
+	if (parent) {
+		hex(pid, parent, 8);
+		rn_buf_printf(b, ",\"parentSpanId\":\"%s\"", pid);
+	}
+	rn_buf_put(b, ",\"name\":");
+	rn_json_cstr(b, name);
+	rn_buf_printf(b, ",\"kind\":%d,\"startTimeUnixNano\":\"%llu\",\"endTimeUnixNano\":\"%llu\"", kind,
+		      (unsigned long long)start, (unsigned long long)(end > start ? end : start));
+}
+
+static void enqueue(struct otlp_sink *s, struct batch *b)
+{
+	pthread_mutex_lock(&s->mu);
+	s->produced += b->n;
+	if (s->queued >= MAX_QUEUED) {
+		/* The collector is behind: keep the tracer going, count the loss. */
+		s->lost += b->n;
+		pthread_mutex_unlock(&s->mu);
+		rn_buf_done(&b->spans);
+		free(b);
+		return;
+	}
+	if (s->tail)
+		s->tail->next = b;
+	else
+		s->head = b;
+	s->tail = b;
+	s->queued++;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Start a span in the current batch; NULL when out of memory. */
+static struct rn_buf *span_buf(struct otlp_sink *s)
+{
+	if (!s->cur) {
+		s->cur = calloc(1, sizeof(*s->cur));
+		if (!s->cur)
+			return NULL;
+	}
+	if (s->cur->n)
+		rn_buf_putc(&s->cur->spans, ',');
+	s->cur->n++;
+	return &s->cur->spans;
+}
+
+static void span_done(struct otlp_sink *s)
+{
+	if (s->cur && s->cur->n >= s->o->otlp_batch_size) {
+		enqueue(s, s->cur);
+		s->cur = NULL;
+	}
+}
+
+/* The process span for pid, created when first seen. */
+static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
+{
+	struct proc_span *p = rn_hmap_get(&s->procs, &pid, sizeof(pid));
+	if (p && !p->start_ns) {
+		random_id(p->id, 8);
+		p->start_ns = ts ? ts : s->run_start_ns;
+		p->exit_code = -1;
+		p->lamport = s->lamport;
+	}
+	return p;
+}
+
+static void otlp_event(struct rn_sink *base, const struct rn_event *ev)
+{
+	struct otlp_sink *s = (struct otlp_sink *)base;
+	if (!s->run_start_ns)
+		s->run_start_ns = ev->ts_ns;
+	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
+	if (!p)
+		return;
+	uint64_t clock = ++p->lamport;
+	p->syscalls++;
+	bool failed = ev->flags & RN_EVF_ERROR;
+	p->errors += failed;
+	/* Adaptive sampling: slow calls and errors only. */
+	if (s->sample_ns && ev->dur_ns < s->sample_ns && !failed) {
+		p->skipped++;
+		return;
+	}
+	struct rn_buf *b = span_buf(s);
+	if (!b)
+		return;
+	uint8_t id[8];
+	random_id(id, 8);
+	span_head(b, s, id, p->id, ev->name, 1, ev->ts_ns, ev->ts_ns + ev->dur_ns);
+	rn_buf_put(b, ",\"attributes\":[");
+	bool first = true;
+	attr_str(b, &first, "syscall.name", ev->name, strlen(ev->name));
+	if (ev->flags & RN_EVF_DECODED) {
+		attr_str(b, &first, "syscall.args", ev->args_text, ev->args_len);
+		if (ev->rval_text)
+			attr_str(b, &first, "syscall.return", ev->rval_text, strlen(ev->rval_text));
+	}
+	if (!(ev->flags & RN_EVF_NO_RETURN))
+		attr_int(b, &first, "syscall.result", (long long)ev->ret);
+	if (failed) {
+		const char *e = rn_errno_name((long)-ev->ret);
+		if (e)
+			attr_str(b, &first, "syscall.error", e, strlen(e));
+	}
+	attr_int(b, &first, "syscall.duration_us", (long long)(ev->dur_ns / 1000));
+	attr_int(b, &first, "thread.id", ev->pid);
+	attr_int(b, &first, "renacer.lamport", (long long)clock);
+	if (ev->src) {
+		const struct rn_srcloc *l = ev->src;
+		if (l->file) {
+			attr_str(b, &first, "code.filepath", l->file, strlen(l->file));
+			attr_int(b, &first, "code.lineno", l->line);
+		}
+		if (l->function)
+			attr_str(b, &first, "code.function", l->function, strlen(l->function));
+	}
+	rn_buf_put(b, "]");
+	if (failed) {
+		rn_buf_put(b, ",\"status\":{\"code\":2,\"message\":");
+		rn_json_cstr(b, ev->rval_text ? ev->rval_text : "error");
+		rn_buf_put(b, "}}");
+	} else {
+		rn_buf_put(b, "}");
+	}
+	span_done(s);
+}
+
+static void end_process(struct otlp_sink *s, pid_t pid, struct proc_span *p, uint64_t ts)
+{
+	if (p->ended)
+		return;
+	p->ended = true;
+	p->end_ns = ts;
+	struct rn_buf *b = span_buf(s);
+	if (!b)
+		return;
+	char name[64];
+	(void)snprintf(name, sizeof(name), "process %d", (int)pid);
+	span_head(b, s, p->id, s->root_id, name, 1, p->start_ns, p->end_ns);
+	rn_buf_put(b, ",\"attributes\":[");
+	bool first = true;
+	attr_int(b, &first, "process.pid", pid);
+	if (p->parent)
+		attr_int(b, &first, "process.parent_pid", p->parent);
+	attr_int(b, &first, "renacer.syscalls", (long long)p->syscalls);
+	attr_int(b, &first, "renacer.errors", (long long)p->errors);
+	attr_int(b, &first, "renacer.lamport", (long long)p->lamport);
+	if (s->sample_ns)
+		attr_int(b, &first, "renacer.skipped_spans", (long long)p->skipped);
+	if (p->exit_code >= 0)
+		attr_int(b, &first, "process.exit_code", p->exit_code);
+	if (p->signal)
+		attr_int(b, &first, "process.signal", p->signal);
+	rn_buf_put(b, "]");
+	if (p->exit_code > 0 || p->signal)
+		rn_buf_printf(b, ",\"status\":{\"code\":2,\"message\":\"%s %d\"}}",
+			      p->signal ? "killed by signal" : "exited with", p->signal ? p->signal : p->exit_code);
+	else
+		rn_buf_put(b, "}");
+	span_done(s);
+}
+
+static void otlp_process(struct rn_sink *base, const struct rn_event *ev)
+{
+	struct otlp_sink *s = (struct otlp_sink *)base;
+	if (!s->run_start_ns)
+		s->run_start_ns = ev->ts_ns;
+	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
+	if (!p)
+		return;
+	p->lamport++;
+	switch (ev->kind) {
+	case RN_EV_ATTACHED:
+		/* A fork/clone child (ret = its parent): it starts after the
+		 * parent's fork, so its clock starts from the parent's. */
+		if (ev->ret > 0) {
+			pid_t parent = (pid_t)ev->ret;
+			struct proc_span *pp = proc_of(s, parent, ev->ts_ns);
+			p = rn_hmap_get(&s->procs, &ev->pid, sizeof(ev->pid)); /* the map may have moved */
+			if (pp && p) {
+				p->parent = parent;
+				if (pp->lamport + 1 > p->lamport)
+					p->lamport = pp->lamport + 1;
+			}
+		}
+		break;
+	case RN_EV_EXITED:
+	case RN_EV_KILLED:
+		if (ev->kind == RN_EV_EXITED)
+			p->exit_code = (int)ev->ret;
+		else
+			p->signal = (int)ev->ret;
+		/* A parent that waits for this child sees its end after it. */
+		if (p->parent) {
+			pid_t parent = p->parent;
+			uint64_t c = p->lamport;
+			struct proc_span *pp = rn_hmap_get(&s->procs, &parent, sizeof(parent));
+			if (pp && pp->lamport <= c)
+				pp->lamport = c + 1;
+			p = rn_hmap_get(&s->procs, &ev->pid, sizeof(ev->pid));
+		}
+		if (p)
+			end_process(s, ev->pid, p, ev->ts_ns);
+		break;
+	default:
+		break;
+	}
+}
+
+/* --- the worker --- */
+
+static size_t discard(char *ptr, size_t size, size_t n, void *arg)
+{
+	(void)ptr;
+	(void)arg;
+	return size * n;
+}
+
+/* POST one request; true when the collector took it. */
+static bool post(struct otlp_sink *s, CURL *c, const struct rn_buf *body, char *err, size_t errlen)
+{
+	(void)curl_easy_setopt(c, CURLOPT_URL, s->url);
+	(void)curl_easy_setopt(c, CURLOPT_HTTPHEADER, s->headers);
+	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->p);
+	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body->len);
+	(void)curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT);
+	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
+	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	for (int attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+		if (attempt) {
+			/* Back off 100 ms, 200 ms, 400 ms, 800 ms; at finish the
+			 * program is done, so waiting costs only renacer's exit. */
+			struct timespec ts = { 0, 100000000L << (attempt - 1) };
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec = ts.tv_nsec / 1000000000L;
+				ts.tv_nsec %= 1000000000L;
+			}
+			(void)nanosleep(&ts, NULL);
+		}
+		CURLcode rc = curl_easy_perform(c);
+		long code = 0;
+		if (rc == CURLE_OK)
+			(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		if (rc == CURLE_OK && code >= 200 && code < 300)
+			return true;
+		if (rc != CURLE_OK)
+			(void)snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		else
+			(void)snprintf(err, errlen, "HTTP %ld", code);
+		/* 4xx other than 429: the request itself is wrong; no retry. */
+		if (rc == CURLE_OK && code != 429 && code < 500)
+			return false;
+	}
+	return false;
+}
+
+static void wrap(struct otlp_sink *s, struct rn_buf *out, const struct batch *b)
+{
+	char host[256] = "";
+	(void)gethostname(host, sizeof(host) - 1);
+	rn_buf_reset(out);
+	rn_buf_put(out, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[");
+	bool first = true;
+	const char *svc = s->o->otlp_service_name ? s->o->otlp_service_name : "renacer";
+	attr_str(out, &first, "service.name", svc, strlen(svc));
+	attr_str(out, &first, "host.name", host, strlen(host));
+	if (s->o->argv) {
+		struct rn_buf cmd = { 0 };
+		for (char **a = s->o->argv; *a; a++) {
+			if (a != s->o->argv)
+				rn_buf_putc(&cmd, ' ');
+			rn_buf_put(&cmd, *a);
+		}
+		attr_str(out, &first, "process.command_line", cmd.p ? cmd.p : "", cmd.len);
+		rn_buf_done(&cmd);
+	}
+	attr_str(out, &first, "telemetry.sdk.name", "renacer", 7);
+	rn_buf_put(out, "]},\"scopeSpans\":[{\"scope\":{\"name\":\"renacer\",\"version\":\"" RN_VERSION
+			"\"},\"spans\":[");
+	rn_buf_putn(out, b->spans.p ? b->spans.p : "", b->spans.len);
+	rn_buf_put(out, "]}]}]}");
+}
+
+static void *worker_main(void *arg)
+{
+	struct otlp_sink *s = arg;
+	CURL *c = curl_easy_init();
+	struct rn_buf body = { 0 };
+	char err[256] = "";
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (!s->head && !s->closing)
+			pthread_cond_wait(&s->cv, &s->mu);
+		struct batch *b = s->head;
+		if (!b) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		s->head = b->next;
+		if (!s->head)
+			s->tail = NULL;
+		s->queued--;
+		pthread_mutex_unlock(&s->mu);
+		wrap(s, &body, b);
+		bool ok = c && !body.oom && post(s, c, &body, err, sizeof(err));
+		if (!c)
+			(void)snprintf(err, sizeof(err), "libcurl could not start");
+		pthread_mutex_lock(&s->mu);
+		if (ok) {
+			s->sent += b->n;
+		} else {
+			s->lost += b->n;
+			(void)snprintf(s->last_error, sizeof(s->last_error), "%s", err);
+		}
+		pthread_mutex_unlock(&s->mu);
+		rn_buf_done(&b->spans);
+		free(b);
+	}
+	rn_buf_done(&body);
+	if (c)
+		curl_easy_cleanup(c);
+	return NULL;
+}
+
+static int otlp_finish(struct rn_sink *base, const struct rn_run_result *res)
+{
+	struct otlp_sink *s = (struct otlp_sink *)base;
+	uint64_t now = s->run_start_ns + res->wall_ns;
+	/* Processes still running (-p detach, interruption) end now. */
+	for (size_t i = 0; i < s->procs.n; i++) {
+		size_t len;
+		pid_t pid = *(const pid_t *)rn_hmap_key(&s->procs, i, &len);
+		end_process(s, pid, rn_hmap_val(&s->procs, i), now);
+	}
+	/* The root span: the whole run. */
+	struct rn_buf *b = span_buf(s);
+	if (b) {
+		char name[300] = "renacer";
+		if (s->o->argv)
+			(void)snprintf(name, sizeof(name), "%s", s->o->argv[0]);
+		span_head(b, s, s->root_id, s->has_parent ? s->parent_id : NULL, name, 2,
+			  s->run_start_ns ? s->run_start_ns : now - res->wall_ns, now);
+		rn_buf_put(b, ",\"attributes\":[");
+		bool first = true;
+		attr_int(b, &first, "process.exit_code", res->exit_status);
+		attr_int(b, &first, "renacer.processes", (long long)s->procs.n);
+		rn_buf_put(b, "]");
+		if (res->exit_status)
+			rn_buf_printf(b, ",\"status\":{\"code\":2,\"message\":\"exit status %d\"}}",
+				      res->exit_status);
+		else
+			rn_buf_put(b, "}");
+	}
+	if (s->cur) {
+		enqueue(s, s->cur);
+		s->cur = NULL;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->closing = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (s->worker_started) {
+		(void)pthread_join(s->worker, NULL);
+		s->worker_started = false;
+	}
+	if (s->lost)
+		(void)fprintf(stderr,
+			      "renacer: warning: OTLP export to %s: %llu of %llu spans not delivered (%s)\n",
+			      s->url, (unsigned long long)s->lost, (unsigned long long)s->produced,
+			      s->last_error[0] ? s->last_error : "queue full");
+	return 0;
+}
+
+static void otlp_free(struct rn_sink *base)
+{
+	struct otlp_sink *s = (struct otlp_sink *)base;
+	if (s->worker_started) {
+		pthread_mutex_lock(&s->mu);
+		s->closing = true;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		(void)pthread_join(s->worker, NULL);
+	}
+	while (s->head) {
+		struct batch *b = s->head;
+		s->head = b->next;
+		rn_buf_done(&b->spans);
+		free(b);
+	}
+	if (s->cur) {
+		rn_buf_done(&s->cur->spans);
+		free(s->cur);
+	}
+	rn_hmap_done(&s->procs);
+	curl_slist_free_all(s->headers);
+	free(s->url);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+	curl_global_cleanup();
+}
+
+static const struct rn_sink_ops otlp_ops = {
+	.name = "otlp",
+	.on_event = otlp_event,
+	.on_process = otlp_process,
+	.finish = otlp_finish,
+	.free = otlp_free,
+};
+
+struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
+{
+	struct otlp_sink *s = calloc(1, sizeof(*s));
+	if (!s) {
+		rn_diag_set(err, "out of memory");
+		return NULL;
+	}
+	s->base.ops = &otlp_ops;
+	s->base.needs = RN_NEED_DECODE | RN_NEED_TIMING | (o->source ? RN_NEED_SOURCE : 0);
+	s->o = o;
+	s->sample_ns = o->otlp_sample_threshold_us * 1000ULL;
+	rn_hmap_init(&s->procs, sizeof(struct proc_span));
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		rn_diag_set(err, "libcurl could not be initialised");
+		otlp_free(&s->base);
+		return NULL;
+	}
+	/* {endpoint}/v1/traces, as OTLP/HTTP exporters do with a base URL. */
+	size_t n = strlen(o->otlp_endpoint);
+	bool has_path = n >= 10 && strcmp(o->otlp_endpoint + n - 10, "/v1/traces") == 0;
+	s->url = malloc(n + 12);
+	if (s->url)
+		(void)snprintf(s->url, n + 12, "%.*s%s", (int)(n && o->otlp_endpoint[n - 1] == '/' ? n - 1 : n),
+			       o->otlp_endpoint, has_path ? "" : "/v1/traces");
+	s->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	for (size_t i = 0; s->headers && i < o->otlp_nheaders; i++) {
+		char line[1024];
+		const char *kv = o->otlp_headers[i], *eq = strchr(kv, '=');
+		(void)snprintf(line, sizeof(line), "%.*s: %s", (int)(eq - kv), kv, eq + 1);
+		struct curl_slist *h = curl_slist_append(s->headers, line);
+		if (h)
+			s->headers = h;
+	}
+	if (!s->url || !s->headers) {
+		rn_diag_set(err, "out of memory");
+		otlp_free(&s->base);
+		return NULL;
+	}
+	rng_seed();
+	/* Join the caller's trace (--trace-parent, else $TRACEPARENT), or
+	 * start a new one. */
+	const char *tp = o->trace_parent ? o->trace_parent : getenv("TRACEPARENT");
+	if (tp && rn_otlp_parse_traceparent(tp, s->trace_id, s->parent_id) == 0)
+		s->has_parent = true;
+	else
+		random_id(s->trace_id, 16);
+	random_id(s->root_id, 8);
+	char t[33], r[17];
+	hex(t, s->trace_id, 16);
+	hex(r, s->root_id, 8);
+	(void)snprintf(s->traceparent, sizeof(s->traceparent), "TRACEPARENT=00-%s-%s-01", t, r);
+	if (pthread_create(&s->worker, NULL, worker_main, s) != 0) {
+		rn_diag_set(err, "cannot start the OTLP export thread");
+		otlp_free(&s->base);
+		return NULL;
+	}
+	s->worker_started = true;
+	return &s->base;
+}
+
+const char *rn_out_otlp_traceparent(const struct rn_sink *sink)
+{
+	return ((const struct otlp_sink *)sink)->traceparent;
+}
