@@ -28,6 +28,7 @@ enum {
 	OPT_OTLP_HEADER,
 	OPT_TRACE_PARENT,
 	OPT_OTLP_BATCH,
+	OPT_OTLP_TIMEOUT,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
 	OPT_ANOMALY_THRESHOLD,
@@ -62,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "otlp-header", required_argument, NULL, OPT_OTLP_HEADER },
 	{ "trace-parent", required_argument, NULL, OPT_TRACE_PARENT },
 	{ "otlp-batch-size", required_argument, NULL, OPT_OTLP_BATCH },
+	{ "otlp-batch-timeout-ms", required_argument, NULL, OPT_OTLP_TIMEOUT },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
 	{ "stack", no_argument, NULL, 'k' },
@@ -126,6 +128,7 @@ void rn_cli_help(FILE *f)
 		"      --otlp-service-name NAME  service.name (default renacer)\n"
 		"      --otlp-header K=V    extra HTTP header (auth tokens), repeatable\n"
 		"      --otlp-batch-size N  spans per request (default 512)\n"
+		"      --otlp-batch-timeout-ms N  send a batch after N ms even if not full (1000)\n"
 		"      --otlp-sample-threshold-us N  export only calls slower than N us, and errors\n"
 		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
 		"                           gets TRACEPARENT of renacer's root span\n"
@@ -186,6 +189,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	o->anomaly_threshold = 3.0;
 	o->anomaly_window = 100;
 	o->otlp_batch_size = 512;
+	o->otlp_batch_timeout_ms = 1000;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qkhV", long_opts, NULL)) != -1) {
@@ -332,6 +336,13 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 				return -EINVAL;
 			}
 			o->otlp_batch_size = (unsigned)v;
+			break;
+		case OPT_OTLP_TIMEOUT:
+			if (parse_uint(optarg, 3600000, &v) < 0 || v == 0) {
+				rn_diag_set(reterr, "invalid OTLP batch timeout '%s' (1 to 3600000 ms)", optarg);
+				return -EINVAL;
+			}
+			o->otlp_batch_timeout_ms = (unsigned)v;
 			break;
 		case OPT_OTLP_SAMPLE:
 			if (parse_uint(optarg, 3600000000UL, &v) < 0) {

@@ -57,15 +57,18 @@ struct otlp_sink {
 	uint8_t trace_id[16], root_id[8], parent_id[8];
 	bool has_parent;
 	char traceparent[80]; /* handed to the traced program */
-	uint64_t run_start_ns, sample_ns;
+	uint64_t run_start_ns, sample_ns, timeout_ns;
 	struct rn_hmap procs; /* pid_t -> struct proc_span */
 	uint64_t lamport;     /* the run's clock, for events not tied to a task */
-	struct batch *cur;
+	struct rn_buf span;   /* the span being rendered (tracer thread) */
+	_Atomic int main_pid; /* the first process seen, for the resource */
 
 	pthread_t worker;
 	bool worker_started;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	struct batch *cur; /* the open batch */
+	uint64_t cur_since; /* when its first span came, CLOCK_MONOTONIC */
 	struct batch *head, *tail;
 	size_t queued;
 	bool closing;
@@ -182,14 +185,19 @@ static void span_head(struct rn_buf *b, const struct otlp_sink *s, const uint8_t
 		      (unsigned long long)start, (unsigned long long)(end > start ? end : start));
 }
 
-static void enqueue(struct otlp_sink *s, struct batch *b)
+static uint64_t mono_ns(void)
 {
-	pthread_mutex_lock(&s->mu);
-	s->produced += b->n;
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Hand a full (or timed-out) batch to the worker. Called with mu held. */
+static void enqueue_locked(struct otlp_sink *s, struct batch *b)
+{
 	if (s->queued >= MAX_QUEUED) {
 		/* The collector is behind: keep the tracer going, count the loss. */
 		s->lost += b->n;
-		pthread_mutex_unlock(&s->mu);
 		rn_buf_done(&b->spans);
 		free(b);
 		return;
@@ -201,29 +209,41 @@ static void enqueue(struct otlp_sink *s, struct batch *b)
 	s->tail = b;
 	s->queued++;
 	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
 }
 
-/* Start a span in the current batch; NULL when out of memory. */
+/* The buffer to render one span into (the tracer thread's own). */
 static struct rn_buf *span_buf(struct otlp_sink *s)
 {
+	rn_buf_reset(&s->span);
+	return &s->span;
+}
+
+/* Append the rendered span to the open batch; a full batch goes to the
+ * worker, which also takes a batch that waited longer than the timeout. */
+static void span_done(struct otlp_sink *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->produced++;
 	if (!s->cur) {
 		s->cur = calloc(1, sizeof(*s->cur));
-		if (!s->cur)
-			return NULL;
+		s->cur_since = mono_ns();
+	}
+	if (!s->cur || s->span.oom) {
+		s->lost++;
+		pthread_mutex_unlock(&s->mu);
+		return;
 	}
 	if (s->cur->n)
 		rn_buf_putc(&s->cur->spans, ',');
+	rn_buf_putn(&s->cur->spans, s->span.p, s->span.len);
 	s->cur->n++;
-	return &s->cur->spans;
-}
-
-static void span_done(struct otlp_sink *s)
-{
-	if (s->cur && s->cur->n >= s->o->otlp_batch_size) {
-		enqueue(s, s->cur);
+	if (s->cur->n >= s->o->otlp_batch_size) {
+		enqueue_locked(s, s->cur);
 		s->cur = NULL;
+	} else if (s->cur->n == 1) {
+		pthread_cond_signal(&s->cv); /* start the worker's timeout */
 	}
+	pthread_mutex_unlock(&s->mu);
 }
 
 /* The process span for pid, created when first seen. */
@@ -242,8 +262,10 @@ static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
 static void otlp_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct otlp_sink *s = (struct otlp_sink *)base;
-	if (!s->run_start_ns)
+	if (!s->run_start_ns) {
 		s->run_start_ns = ev->ts_ns;
+		atomic_store(&s->main_pid, ev->pid);
+	}
 	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
 	if (!p)
 		return;
@@ -450,6 +472,9 @@ static void wrap(struct otlp_sink *s, struct rn_buf *out, const struct batch *b)
 		attr_str(out, &first, "process.command_line", cmd.p ? cmd.p : "", cmd.len);
 		rn_buf_done(&cmd);
 	}
+	int pid = atomic_load(&s->main_pid);
+	if (pid)
+		attr_int(out, &first, "process.pid", pid);
 	attr_str(out, &first, "telemetry.sdk.name", "renacer", 7);
 	rn_buf_put(out, "]},\"scopeSpans\":[{\"scope\":{\"name\":\"renacer\",\"version\":\"" RN_VERSION
 			"\"},\"spans\":[");
@@ -465,8 +490,21 @@ static void *worker_main(void *arg)
 	char err[256] = "";
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
-		while (!s->head && !s->closing)
-			pthread_cond_wait(&s->cv, &s->mu);
+		while (!s->head && !s->closing) {
+			if (!s->cur) {
+				pthread_cond_wait(&s->cv, &s->mu);
+				continue;
+			}
+			/* A batch that waits too long goes as it is. */
+			uint64_t due = s->cur_since + s->timeout_ns;
+			if (mono_ns() >= due) {
+				enqueue_locked(s, s->cur);
+				s->cur = NULL;
+				continue;
+			}
+			struct timespec ts = { (time_t)(due / 1000000000ULL), (long)(due % 1000000000ULL) };
+			(void)pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+		}
 		struct batch *b = s->head;
 		if (!b) {
 			pthread_mutex_unlock(&s->mu);
@@ -526,12 +564,13 @@ static int otlp_finish(struct rn_sink *base, const struct rn_run_result *res)
 				      res->exit_status);
 		else
 			rn_buf_put(b, "}");
-	}
-	if (s->cur) {
-		enqueue(s, s->cur);
-		s->cur = NULL;
+	span_done(s);
 	}
 	pthread_mutex_lock(&s->mu);
+	if (s->cur) {
+		enqueue_locked(s, s->cur);
+		s->cur = NULL;
+	}
 	s->closing = true;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
@@ -568,6 +607,7 @@ static void otlp_free(struct rn_sink *base)
 		free(s->cur);
 	}
 	rn_hmap_done(&s->procs);
+	rn_buf_done(&s->span);
 	curl_slist_free_all(s->headers);
 	free(s->url);
 	pthread_mutex_destroy(&s->mu);
@@ -596,8 +636,13 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 	s->o = o;
 	s->sample_ns = o->otlp_sample_threshold_us * 1000ULL;
 	rn_hmap_init(&s->procs, sizeof(struct proc_span));
+	s->timeout_ns = (uint64_t)o->otlp_batch_timeout_ms * 1000000ULL;
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		rn_diag_set(err, "libcurl could not be initialised");
 		otlp_free(&s->base);

@@ -140,3 +140,35 @@ def test_headers_are_sent():
         renacer(["--otlp-endpoint", rx.url, "--otlp-header", "Authorization=Bearer t0ken", "-e", "trace=none"],
                 [fixture("hello")])
     assert rx.headers.get("Authorization") == "Bearer t0ken"
+
+
+def test_batches_leave_on_timeout_while_the_program_runs(tmp_path):
+    """A partial batch is sent after --otlp-batch-timeout-ms, not only when
+    full or at exit: spans of a long-running program arrive while it runs."""
+    import subprocess
+    import time
+    from conftest import RENACER
+    with Receiver() as rx:
+        p = subprocess.Popen([RENACER, "-q", "-o", str(tmp_path / "t"), "--otlp-endpoint", rx.url,
+                              "--otlp-batch-timeout-ms", "200", "-e", "trace=write", "--",
+                              fixture("sleeper"), str(tmp_path / "out")])
+        try:
+            deadline = time.time() + 10
+            while time.time() < deadline and not rx.spans:
+                time.sleep(0.05)
+            assert rx.spans, "no span arrived while the program ran"
+            assert p.poll() is None
+        finally:
+            # renacer detaches on SIGTERM and the program runs on: end it too.
+            try:
+                kids = [int(k) for k in open("/proc/%d/task/%d/children" % (p.pid, p.pid)).read().split()]
+            except OSError:
+                kids = []
+            p.terminate()
+            p.wait(timeout=10)
+            for k in kids:
+                try:
+                    os.kill(k, 9)
+                except OSError:
+                    pass
+    assert all(s["attrs"].get("syscall.name") in (None, "write") for s in rx.spans)
