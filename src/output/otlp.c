@@ -8,7 +8,10 @@
  * fragments and queues full batches; a worker thread posts them, retrying
  * with backoff on connection errors, 429 and 5xx. The queue is bounded:
  * when the collector cannot keep up, whole batches are dropped and
- * counted, never the tracer slowed. At finish the remaining spans are sent,
+ * counted, never the tracer slowed. Each span carries a Lamport clock
+ * (renacer.lamport): per process, merged at fork (the child starts past
+ * its parent), at exit (a waiting parent moves past its child) and across
+ * pipes (a read moves past the write it reads). At finish the remaining spans are sent,
  * the worker joined, and one warning says how many spans were not
  * delivered. */
 #include "output/output.h"
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +46,7 @@ struct batch {
 struct proc_span {
 	uint8_t id[8];
 	uint64_t start_ns, end_ns, lamport;
+	uint64_t entry_clock; /* clock taken at the entry of the call in progress */
 	uint64_t syscalls, errors, skipped;
 	int exit_code; /* -1 while running */
 	int signal;    /* killed by */
@@ -59,6 +64,7 @@ struct otlp_sink {
 	char traceparent[80]; /* handed to the traced program */
 	uint64_t run_start_ns, sample_ns, timeout_ns;
 	struct rn_hmap procs; /* pid_t -> struct proc_span */
+	struct rn_hmap pipes; /* pipe inode -> latest writer clock */
 	uint64_t lamport;     /* the run's clock, for events not tied to a task */
 	struct rn_buf span;   /* the span being rendered (tracer thread) */
 	_Atomic int main_pid; /* the first process seen, for the resource */
@@ -246,6 +252,19 @@ static void span_done(struct otlp_sink *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* The pipe an fd of pid refers to (its inode), or 0. The call has just
+ * completed and the task is stopped, so the fd is still the one used. */
+static uint64_t pipe_inode(pid_t pid, uint64_t fd)
+{
+	char path[64], link[64];
+	(void)snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)pid, (unsigned long long)fd);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 6)
+		return 0;
+	link[n] = '\0';
+	return strncmp(link, "pipe:[", 6) == 0 ? strtoull(link + 6, NULL, 10) : 0;
+}
+
 /* The process span for pid, created when first seen. */
 static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
 {
@@ -259,6 +278,49 @@ static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
 	return p;
 }
 
+/* Lamport clocks across a pipe: a write stamps the pipe with the writer's
+ * clock at the write's entry (before the data is in the pipe, so before
+ * any reader can have it, whatever order the two tasks' stops reach us
+ * in), and a read that returns data moves the reader past the stamp. */
+static bool pipe_write(const struct rn_event *ev)
+{
+	return ev->nr == SYS_write || ev->nr == SYS_writev;
+}
+
+static void otlp_entry(struct rn_sink *base, const struct rn_event *ev)
+{
+	struct otlp_sink *s = (struct otlp_sink *)base;
+	if (!pipe_write(ev))
+		return;
+	uint64_t ino = pipe_inode(ev->pid, ev->args[0]);
+	struct proc_span *p = ino ? proc_of(s, ev->pid, ev->ts_ns) : NULL;
+	if (!p)
+		return;
+	p->entry_clock = ++p->lamport;
+	uint64_t *stamp = rn_hmap_get(&s->pipes, &ino, sizeof(ino));
+	if (stamp && *stamp < p->entry_clock)
+		*stamp = p->entry_clock;
+}
+
+/* The clock of a completed call: the one its entry took (a pipe write),
+ * or the next tick, moved past the pipe's stamp for a read of a pipe. */
+static uint64_t event_clock(struct otlp_sink *s, const struct rn_event *ev, struct proc_span *p)
+{
+	if (p->entry_clock) {
+		uint64_t c = p->entry_clock;
+		p->entry_clock = 0;
+		return c;
+	}
+	++p->lamport;
+	bool rd = (ev->nr == SYS_read || ev->nr == SYS_readv) && ev->ret > 0 &&
+		  !(ev->flags & RN_EVF_ERROR);
+	uint64_t ino = rd ? pipe_inode(ev->pid, ev->args[0]) : 0;
+	const uint64_t *stamp = ino ? rn_hmap_get(&s->pipes, &ino, sizeof(ino)) : NULL;
+	if (stamp && *stamp >= p->lamport)
+		p->lamport = *stamp + 1;
+	return p->lamport;
+}
+
 static void otlp_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct otlp_sink *s = (struct otlp_sink *)base;
@@ -269,7 +331,7 @@ static void otlp_event(struct rn_sink *base, const struct rn_event *ev)
 	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
 	if (!p)
 		return;
-	uint64_t clock = ++p->lamport;
+	uint64_t clock = event_clock(s, ev, p);
 	p->syscalls++;
 	bool failed = ev->flags & RN_EVF_ERROR;
 	p->errors += failed;
@@ -607,6 +669,7 @@ static void otlp_free(struct rn_sink *base)
 		free(s->cur);
 	}
 	rn_hmap_done(&s->procs);
+	rn_hmap_done(&s->pipes);
 	rn_buf_done(&s->span);
 	curl_slist_free_all(s->headers);
 	free(s->url);
@@ -620,6 +683,7 @@ static const struct rn_sink_ops otlp_ops = {
 	.name = "otlp",
 	.on_event = otlp_event,
 	.on_process = otlp_process,
+	.on_entry = otlp_entry,
 	.finish = otlp_finish,
 	.free = otlp_free,
 };
@@ -632,10 +696,12 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 		return NULL;
 	}
 	s->base.ops = &otlp_ops;
-	s->base.needs = RN_NEED_DECODE | RN_NEED_TIMING | (o->source ? RN_NEED_SOURCE : 0);
+	s->base.needs = RN_NEED_DECODE | RN_NEED_TIMING | RN_NEED_ENTRY |
+			(o->source ? RN_NEED_SOURCE : 0);
 	s->o = o;
 	s->sample_ns = o->otlp_sample_threshold_us * 1000ULL;
 	rn_hmap_init(&s->procs, sizeof(struct proc_span));
+	rn_hmap_init(&s->pipes, sizeof(uint64_t));
 	s->timeout_ns = (uint64_t)o->otlp_batch_timeout_ms * 1000000ULL;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_t ca;

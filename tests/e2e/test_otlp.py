@@ -172,3 +172,16 @@ def test_batches_leave_on_timeout_while_the_program_runs(tmp_path):
                 except OSError:
                     pass
     assert all(s["attrs"].get("syscall.name") in (None, "write") for s in rx.spans)
+
+
+def test_lamport_order_across_a_pipe():
+    """slow_io: the child writes the pipe after 50 ms, the parent's read
+    returns it; the read's clock is past the write's though the parent made
+    no call in between that would have told it."""
+    with Receiver() as rx:
+        renacer(["-f", "--otlp-endpoint", rx.url, "-e", "trace=read,write"], [fixture("slow_io")])
+    _, procs, calls = by_kind(rx.spans)
+    child = [p for p in procs if "process.parent_pid" in p["attrs"]][0]["attrs"]["process.pid"]
+    (w,) = [c for c in calls if c["attrs"]["syscall.name"] == "write" and c["attrs"]["thread.id"] == child]
+    rd = [c for c in calls if c["attrs"]["syscall.name"] == "read" and c["attrs"]["thread.id"] != child][-1]
+    assert rd["attrs"]["renacer.lamport"] > w["attrs"]["renacer.lamport"]
