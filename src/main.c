@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/anomaly.h"
+#include "analysis/compare.h"
 #include "analysis/functions.h"
 #include "analysis/stats.h"
 #include "analysis/summary.h"
@@ -84,6 +85,15 @@ int main(int argc, char **argv)
 		rn_cli_help(stdout);
 		rn_options_done(&o);
 		return 0;
+	}
+	if (cli.action == RN_CLI_COMPARE) {
+		int r = rn_compare_run(cli.compare[0], cli.compare[1], cli.fail_pct, stdout, &diag);
+		rn_options_done(&o);
+		if (r < 0) {
+			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+			return 1;
+		}
+		return r;
 	}
 	if (cli.action == RN_CLI_VERSION) {
 		(void)printf("renacer %s\n", RN_VERSION);

@@ -29,6 +29,8 @@ enum {
 	OPT_TRACE_PARENT,
 	OPT_OTLP_BATCH,
 	OPT_OTLP_TIMEOUT,
+	OPT_COMPARE,
+	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
 	OPT_ANOMALY_THRESHOLD,
@@ -64,6 +66,8 @@ static const struct option long_opts[] = {
 	{ "trace-parent", required_argument, NULL, OPT_TRACE_PARENT },
 	{ "otlp-batch-size", required_argument, NULL, OPT_OTLP_BATCH },
 	{ "otlp-batch-timeout-ms", required_argument, NULL, OPT_OTLP_TIMEOUT },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
 	{ "stack", no_argument, NULL, 'k' },
@@ -133,6 +137,10 @@ void rn_cli_help(FILE *f)
 		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
 		"                           gets TRACEPARENT of renacer's root span\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
+		"      --compare BASE.json CUR.json  compare two --format json runs: calls and\n"
+		"                           latency per syscall (Mann-Whitney U), verdict\n"
+		"      --fail-on-regression PCT  with --compare: exit 3 when a syscall's median\n"
+		"                           latency regressed by PCT% or more\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
 		"\n"
@@ -181,7 +189,7 @@ static int add_pids(struct rn_options *o, const char *arg, struct rn_diag *reter
 int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret_cli,
 		 struct rn_diag *reterr)
 {
-	struct rn_cli cli = { RN_CLI_RUN };
+	struct rn_cli cli = { .action = RN_CLI_RUN, .fail_pct = -1 };
 	bool summary_only = false, summary_also = false;
 	unsigned tcount = 0;
 	int c, r;
@@ -192,6 +200,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	o->otlp_batch_timeout_ms = 1000;
 	opterr = 0;
 	optind = 1;
+again:
 	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qkhV", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
@@ -337,6 +346,21 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 			}
 			o->otlp_batch_size = (unsigned)v;
 			break;
+		case OPT_COMPARE:
+			cli.compare[0] = optarg;
+			break;
+		case OPT_FAIL_ON_REGRESSION: {
+			char *end;
+			errno = 0;
+			double pct = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(pct >= 0) || pct > 1e6) {
+				rn_diag_set(reterr, "invalid --fail-on-regression '%s' (a percentage, e.g. 10)",
+					    optarg);
+				return -EINVAL;
+			}
+			cli.fail_pct = pct;
+			break;
+		}
 		case OPT_OTLP_TIMEOUT:
 			if (parse_uint(optarg, 3600000, &v) < 0 || v == 0) {
 				rn_diag_set(reterr, "invalid OTLP batch timeout '%s' (1 to 3600000 ms)", optarg);
@@ -384,6 +408,26 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 					    argv[optind - 1]);
 			return -EINVAL;
 		}
+	}
+	if (cli.compare[0]) {
+		/* --compare BASELINE CURRENT: the current run is the one operand,
+		 * and options may follow it. */
+		if (optind < argc && !cli.compare[1]) {
+			cli.compare[1] = argv[optind++];
+			goto again;
+		}
+		if (!cli.compare[1] || optind != argc) {
+			rn_diag_set(reterr, "usage: renacer --compare BASELINE.json CURRENT.json "
+					    "[--fail-on-regression PCT]");
+			return -EINVAL;
+		}
+		cli.action = RN_CLI_COMPARE;
+		*ret_cli = cli;
+		return 0;
+	}
+	if (cli.fail_pct >= 0) {
+		rn_diag_set(reterr, "--fail-on-regression needs --compare BASELINE.json CURRENT.json");
+		return -EINVAL;
 	}
 	o->ts = tcount == 0 ? RN_TS_NONE : tcount == 1 ? RN_TS_TIME : tcount == 2 ? RN_TS_USEC : RN_TS_EPOCH;
 	if (optind < argc)

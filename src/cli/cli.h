@@ -11,10 +11,13 @@ enum rn_cli_action {
 	RN_CLI_RUN,
 	RN_CLI_HELP,	/* print help, exit 0 */
 	RN_CLI_VERSION, /* print version, exit 0 */
+	RN_CLI_COMPARE, /* --compare BASELINE CURRENT: no tracing */
 };
 
 struct rn_cli {
 	enum rn_cli_action action;
+	const char *compare[2]; /* baseline, current */
+	double fail_pct;	/* --fail-on-regression PCT, -1 when not given */
 };
 
 /* Parse argv into o (zeroed by the caller). Returns 0, or -EINVAL with the
