@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/anomaly.h"
+#include "assert/assert.h"
 #include "analysis/compare.h"
 #include "analysis/functions.h"
 #include "analysis/stats.h"
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 	struct rn_sinks sinks = { 0 };
 	struct rn_store *store = NULL;
 	struct rn_srcmap *srcmap = NULL;
+	struct rn_assertions *assertions = NULL;
 	FILE *out = stderr, *doc = NULL;
 	int status;
 
@@ -115,6 +117,12 @@ int main(int argc, char **argv)
 		if (o.rewrite_errors)
 			rn_srcmap_dump_errors(srcmap, stdout, ctx);
 		(void)fflush(stdout);
+	}
+	if (o.assert_file && rn_assertions_load(o.assert_file, &assertions, &diag) < 0) {
+		(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+		rn_srcmap_free(srcmap);
+		rn_options_done(&o);
+		return 1;
 	}
 	if (o.outfile) {
 		/* "e": close-on-exec, so the traced program cannot write into it. */
@@ -188,6 +196,8 @@ int main(int argc, char **argv)
 		o.env_add[0] = (char *)rn_out_otlp_traceparent(otlp);
 		r = add(&sinks, otlp);
 	}
+	if (r == 0 && assertions)
+		r = add(&sinks, rn_assert_sink_new(report, &o, assertions));
 	if (r == 0 && o.function_time)
 		r = add(&sinks, rn_function_profile_new(report, &o));
 	if (r == 0 && o.anomaly_realtime)
@@ -201,6 +211,10 @@ int main(int argc, char **argv)
 	if (status < 0) {
 		(void)fprintf(stderr, "renacer: %s\n", diag.msg);
 		status = 1;
+	} else if (status == 0 && rn_assertions_failed(assertions)) {
+		/* The program's own failure keeps its status; a budget
+		 * failure of a successful run has its own. */
+		status = RN_ASSERT_EXIT_FAILED;
 	}
 out:
 	rn_sinks_done(&sinks);
@@ -211,6 +225,7 @@ out:
 	}
 	rn_store_free(store);
 	rn_srcmap_free(srcmap);
+	rn_assertions_free(assertions);
 	if (out != stderr && fclose(out) != 0 && status == 0) {
 		(void)fprintf(stderr, "renacer: writing '%s' failed: %s\n", o.outfile, strerror(errno));
 		status = 1;

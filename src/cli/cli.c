@@ -30,6 +30,7 @@ enum {
 	OPT_OTLP_BATCH,
 	OPT_OTLP_TIMEOUT,
 	OPT_COMPARE,
+	OPT_ASSERT,
 	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
@@ -67,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "otlp-batch-size", required_argument, NULL, OPT_OTLP_BATCH },
 	{ "otlp-batch-timeout-ms", required_argument, NULL, OPT_OTLP_TIMEOUT },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "assert", required_argument, NULL, OPT_ASSERT },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
@@ -137,6 +139,8 @@ void rn_cli_help(FILE *f)
 		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
 		"                           gets TRACEPARENT of renacer's root span\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
+		"      --assert FILE        check the performance budgets in FILE (renacer.toml,\n"
+		"                           docs/assertions.md); exit 4 when one fails\n"
 		"      --compare BASE.json CUR.json  compare two --format json runs: calls and\n"
 		"                           latency per syscall (Mann-Whitney U), verdict\n"
 		"      --fail-on-regression PCT  with --compare: exit 3 when a syscall's median\n"
@@ -345,6 +349,9 @@ again:
 				return -EINVAL;
 			}
 			o->otlp_batch_size = (unsigned)v;
+			break;
+		case OPT_ASSERT:
+			o->assert_file = optarg;
 			break;
 		case OPT_COMPARE:
 			cli.compare[0] = optarg;
