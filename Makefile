@@ -4,7 +4,10 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_FLAGS ?= -Dwerror=true
 
-.PHONY: all deps build demo check test asan bench clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 10
+
+.PHONY: all deps build demo check test asan fuzz bench clean
 
 all: build
 
@@ -30,10 +33,26 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	meson test -C $(ASAN_BUILD) --print-errorlogs
 
-check: test asan
+# libFuzzer targets (clang), each run briefly from the seeds in fuzz/corpus;
+# new inputs go to a scratch copy, not into the repository.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) $(MESON_FLAGS) -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) fuzz/fuzz_filter fuzz/fuzz_srcmap fuzz/fuzz_toml
+	for t in filter srcmap toml; do \
+		rm -rf $(FUZZ_BUILD)/corpus-$$t && cp -r fuzz/corpus/$$t $(FUZZ_BUILD)/corpus-$$t && \
+		$(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ \
+			$(FUZZ_BUILD)/corpus-$$t >$(FUZZ_BUILD)/fuzz-$$t.log 2>&1; st=$$?; \
+		echo "fuzz_$$t: $$(tail -1 $(FUZZ_BUILD)/fuzz-$$t.log)"; \
+		[ $$st -eq 0 ] || { tail -40 $(FUZZ_BUILD)/fuzz-$$t.log; exit 1; }; \
+	done
+
+check: test asan fuzz
 
 bench: build
 	sh bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -2,7 +2,6 @@
 /* libFuzzer target for transpiler source maps (--transpiler-map): load
  * arbitrary bytes as a map, and when they load, look up lines and names.
  *   ./build-fuzz/fuzz/fuzz_srcmap -max_total_time=60 */
-#define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
