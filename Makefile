@@ -49,7 +49,8 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 		[ $$st -eq 0 ] || { tail -40 $(FUZZ_BUILD)/fuzz-$$t.log; exit 1; }; \
 	done
 
-check: test asan fuzz
+check: fuzz test asan
+	@python3 tools/test_summary.py $(BUILD) $(ASAN_BUILD)
 
 bench: build
 	sh bench/run.sh $(BUILD)
