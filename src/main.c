@@ -11,6 +11,7 @@
 #include "analysis/anomaly.h"
 #include "assert/assert.h"
 #include "analysis/compare.h"
+#include "analysis/equivalence.h"
 #include "analysis/functions.h"
 #include "analysis/stats.h"
 #include "analysis/summary.h"
@@ -65,6 +66,31 @@ static int spool_copy(FILE *spool, FILE *dst)
 	return r;
 }
 
+/* --equivalence: the original command is one string of words. */
+static int run_equivalence(const struct rn_options *o, struct rn_diag *diag)
+{
+	char *copy = strdup(o->equivalence), *save = NULL;
+	char *words[256];
+	size_t n = 0;
+	for (char *w = copy ? strtok_r(copy, " \t", &save) : NULL; w && n < 255;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	words[n] = NULL;
+	int r;
+	if (!n) {
+		(void)fprintf(stderr, "renacer: --equivalence needs the original command\n");
+		r = 2;
+	} else {
+		r = rn_equivalence_run(o, words, o->argv, stdout, diag);
+		if (r < 0) {
+			(void)fprintf(stderr, "renacer: %s\n", diag->msg);
+			r = 1;
+		}
+	}
+	free(copy);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct rn_options o;
@@ -95,6 +121,11 @@ int main(int argc, char **argv)
 			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
 			return 1;
 		}
+		return r;
+	}
+	if (o.equivalence) {
+		int r = run_equivalence(&o, &diag);
+		rn_options_done(&o);
 		return r;
 	}
 	if (cli.action == RN_CLI_VERSION) {

@@ -31,6 +31,7 @@ enum {
 	OPT_OTLP_TIMEOUT,
 	OPT_COMPARE,
 	OPT_ASSERT,
+	OPT_EQUIVALENCE,
 	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
@@ -69,6 +70,7 @@ static const struct option long_opts[] = {
 	{ "otlp-batch-timeout-ms", required_argument, NULL, OPT_OTLP_TIMEOUT },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "assert", required_argument, NULL, OPT_ASSERT },
+	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
@@ -141,6 +143,9 @@ void rn_cli_help(FILE *f)
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"      --assert FILE        check the performance budgets in FILE (renacer.toml,\n"
 		"                           docs/assertions.md); exit 4 when one fails\n"
+		"      --equivalence \"ORIG ARGS\" -- CMD ARGS  trace both programs and compare\n"
+		"                           what they write, create and exit with; exit 5\n"
+		"                           when they differ\n"
 		"      --compare BASE.json CUR.json  compare two --format json runs: calls and\n"
 		"                           latency per syscall (Mann-Whitney U), verdict\n"
 		"      --fail-on-regression PCT  with --compare: exit 3 when a syscall's median\n"
@@ -349,6 +354,13 @@ again:
 				return -EINVAL;
 			}
 			o->otlp_batch_size = (unsigned)v;
+			break;
+		case OPT_EQUIVALENCE:
+			if (!*optarg) {
+				rn_diag_set(reterr, "--equivalence needs the original command");
+				return -EINVAL;
+			}
+			o->equivalence = optarg;
 			break;
 		case OPT_ASSERT:
 			o->assert_file = optarg;

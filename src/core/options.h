@@ -62,6 +62,7 @@ struct rn_options {
 	unsigned otlp_batch_timeout_ms;	  /* --otlp-batch-timeout-ms (default 1000) */
 	unsigned long otlp_sample_threshold_us; /* --otlp-sample-threshold-us (0: all) */
 	const char *assert_file;	  /* --assert renacer.toml */
+	const char *equivalence;	  /* --equivalence "ORIGINAL ARGS" */
 	char *env_add[4];		  /* NAME=VALUE set in the program started (TRACEPARENT) */
 };
 

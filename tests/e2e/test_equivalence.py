@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+"""--equivalence: a Python program and its C "transpilation" that write the
+same output pass; one that differs at a known write fails there, with both
+sides shown and exit status 5."""
+import os
+
+from conftest import fixture, renacer_raw
+
+PY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "equiv.py")
+
+
+def run(tmp_path, *extra):
+    return renacer_raw(["--equivalence", "/usr/bin/python3 %s %s" % (PY, tmp_path / "same"), "--",
+                        fixture("equiv"), str(tmp_path / "same")] + list(extra))
+
+
+def test_same_behaviour_passes(tmp_path):
+    (tmp_path / "same").mkdir()
+    p = run(tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Semantic equivalence: PASS" in p.stdout
+    # stdout ("result: 42\n") and out.txt ("data\n"): 16 bytes; the file's creation.
+    assert "compared: 2 output streams (16 bytes), 1 file-system events, exit status 0" in p.stdout
+    assert "speedup:" in p.stdout
+    assert open(tmp_path / "same" / "out.txt").read() == "data\n"
+
+
+def test_different_output_fails_at_the_write(tmp_path):
+    (tmp_path / "same").mkdir()
+    p = run(tmp_path, "differ")
+    assert p.returncode == 5, p.stdout + p.stderr
+    out = p.stdout[p.stdout.index("Semantic equivalence"):]
+    assert "FAIL" in out
+    assert "first divergence: fd 1 differs at byte 9" in out
+    assert 'original:   "result: 42\\n"' in out and 'transpiled: "result: 43\\n"' in out
+
+
+def test_exit_status_is_observable(tmp_path):
+    p = renacer_raw(["--equivalence", "true", "--", "false"])
+    assert p.returncode == 5 and "exit status differs: original 0, transpiled 1" in p.stdout
+
+
+def test_missing_program_is_an_error():
+    p = renacer_raw(["--equivalence", "/nonexistent/prog", "--", "true"])
+    assert p.returncode == 1 and p.stderr.count("\n") == 1
