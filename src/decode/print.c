@@ -167,12 +167,14 @@ void rn_put_cstr(struct rn_dctx *d, uint64_t addr)
 		rn_put(d, "NULL");
 		return;
 	}
-	char *buf = malloc((size_t)lim + 1);
+	/* One byte more than shown: a string of exactly lim bytes has its
+	 * NUL there and takes no "...". */
+	char *buf = malloc((size_t)lim + 2);
 	if (!buf) {
 		rn_put_ptr(d, addr);
 		return;
 	}
-	ssize_t n = rn_mem_read_str(d->pid, addr, buf, lim);
+	ssize_t n = rn_mem_read_str(d->pid, addr, buf, (size_t)lim + 1);
 	if (n < 0)
 		rn_put_ptr(d, addr);
 	else if ((size_t)n > lim)
