@@ -82,13 +82,21 @@ def normalize(line, pids=None):
 
 
 def comparable(trace, drop=()):
-    """Normalised lines of a trace, dropping lines whose syscall is in drop."""
-    out = []
+    """Normalised lines of a trace, dropping lines whose syscall is in drop.
+    Task ids are numbered in order of first appearance in a line prefix
+    ("1234 " in -o files, "[pid 1234] " on stderr), here and wherever else
+    they appear (wait4 results, si_pid)."""
+    out, pids = [], {}
     for line in trace.splitlines():
-        name = line.split("(", 1)[0]
+        m = _PIDPFX.match(line)
+        if m:
+            p = re.sub(r"\D", "", m.group(1))
+            pids.setdefault(p, "P%d" % len(pids))
+        body = _PIDPFX.sub("", line)
+        name = body.split("(", 1)[0].split("<... ")[-1].split(" resumed>")[0]
         if name in drop:
             continue
-        out.append(normalize(line))
+        out.append(normalize(line, pids))
     return out
 
 

@@ -195,7 +195,7 @@ def test_flamegraph_svg_renders():
         text = r.trace
         assert text.startswith("<?xml") and "</svg>" in text
         assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-        assert ">main</text>" in text and ">helper" in text
+        assert "<title>main (" in text and "<title>helper (" in text
         open(svg, "w").write(text)
         png = os.path.join(d, "f.png")
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=" + png,

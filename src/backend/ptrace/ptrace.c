@@ -725,10 +725,45 @@ static int attach(struct tracer *tr, struct rn_diag *reterr)
 	return 0;
 }
 
-/* Ctrl-C / SIGTERM: stop every task and detach, re-delivering a signal it
- * was stopped for, so the programs go on as if never traced. */
-static void detach_all(struct tracer *tr)
+/* Wait statuses collected ahead of processing (several tasks only). */
+#define EVQ_MAX 64
+struct evq {
+	pid_t pid[EVQ_MAX];
+	int status[EVQ_MAX];
+	unsigned n, i;
+};
+
+/* Detach one task whose stop (status) was just reported, re-delivering a
+ * signal it was stopped for. */
+static void detach_stopped(struct tracer *tr, struct tcb *t, int status)
 {
+	int sig = WSTOPSIG(status);
+	unsigned event = (unsigned)status >> 16;
+	int deliver = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
+	(void)ptrace(PTRACE_DETACH, t->pid, NULL, (void *)(long)deliver);
+	if (t->attached)
+		emit_process(tr, RN_EV_DETACHED, t->pid, 0, 0, NULL);
+	tcb_remove(tr, t);
+}
+
+static void detach_one_event(struct tracer *tr, pid_t pid, int status)
+{
+	struct tcb *t = tcb_get(tr, pid);
+	if (!t)
+		return;
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		task_gone(tr, t, status, mono_ns());
+	else
+		detach_stopped(tr, t, status);
+}
+
+/* Ctrl-C / SIGTERM: stop every task and detach, re-delivering a signal it
+ * was stopped for, so the programs go on as if never traced. Stops already
+ * collected in q are handled first: those tasks will not report again. */
+static void detach_all(struct tracer *tr, struct evq *q)
+{
+	for (; q && q->i < q->n; q->i++)
+		detach_one_event(tr, q->pid[q->i], q->status[q->i]);
 	for (size_t i = 0; i < tr->tab_cap; i++)
 		if (tr->tab[i])
 			(void)ptrace(PTRACE_INTERRUPT, tr->tab[i]->pid, NULL, NULL);
@@ -740,21 +775,52 @@ static void detach_all(struct tracer *tr)
 				continue;
 			break;
 		}
-		struct tcb *t = tcb_get(tr, pid);
-		if (!t)
-			continue;
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			task_gone(tr, t, status, mono_ns());
-			continue;
-		}
-		int sig = WSTOPSIG(status);
-		unsigned event = (unsigned)status >> 16;
-		int deliver = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
-		(void)ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)deliver);
-		if (t->attached)
-			emit_process(tr, RN_EV_DETACHED, pid, 0, 0, NULL);
-		tcb_remove(tr, t);
+		detach_one_event(tr, pid, status);
 	}
+}
+
+/* The next wait status to handle. With several tasks, everything already
+ * pending is collected and exits go first, as strace orders them: a thread
+ * that has finished shows "+++ exited" before another task's next call. */
+static pid_t next_event(struct tracer *tr, struct evq *q, int *status)
+{
+	if (q->i < q->n) {
+		*status = q->status[q->i];
+		return q->pid[q->i++];
+	}
+	q->n = q->i = 0;
+	/* Nothing ready: let sinks flush before we block, so the call a
+	 * program is stuck in shows up now, not when the buffer fills. */
+	pid_t pid = tr->idle_flush ? waitpid(-1, status, __WALL | WNOHANG) : 0;
+	if (pid == 0) {
+		if (tr->idle_flush)
+			rn_sinks_idle(tr->sinks);
+		pid = waitpid(-1, status, __WALL);
+	}
+	if (pid < 0 || tr->ntasks < 2)
+		return pid;
+	pid_t more[EVQ_MAX];
+	int st[EVQ_MAX];
+	unsigned n = 0;
+	more[n] = pid;
+	st[n++] = *status;
+	pid_t p;
+	int s;
+	while (n < EVQ_MAX && (p = waitpid(-1, &s, __WALL | WNOHANG)) > 0) {
+		more[n] = p;
+		st[n++] = s;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned k = 0; k < n; k++) {
+			bool gone = WIFEXITED(st[k]) || WIFSIGNALED(st[k]);
+			if (gone == (pass == 0)) {
+				q->pid[q->n] = more[k];
+				q->status[q->n++] = st[k];
+			}
+		}
+	*status = q->status[0];
+	q->i = 1;
+	return q->pid[0];
 }
 
 /* Whether this kernel lets us install a seccomp filter and see its stops:
@@ -815,11 +881,12 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 
 	r = o->argv ? spawn(&tr, reterr) : attach(&tr, reterr);
 	if (r < 0) {
-		detach_all(&tr);
+		detach_all(&tr, NULL);
 		goto out;
 	}
 
 	bool quiet_drain = false; /* interrupted with seccomp: keep the program safe */
+	struct evq q = { .n = 0 };
 	while (tr.ntasks) {
 		if (interrupted && !quiet_drain) {
 			if (tr.seccomp) {
@@ -830,23 +897,16 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 				tr.decode = false;
 				interrupted = 0;
 			} else {
-				detach_all(&tr);
+				detach_all(&tr, &q);
 				break;
 			}
 		}
 		if (quiet_drain && interrupted) {
-			detach_all(&tr);
+			detach_all(&tr, &q);
 			break;
 		}
 		int status;
-		/* Nothing ready: let sinks flush before we block, so the call a
-		 * program is stuck in shows up now, not when the buffer fills. */
-		pid_t pid = tr.idle_flush ? waitpid(-1, &status, __WALL | WNOHANG) : 0;
-		if (pid == 0) {
-			if (tr.idle_flush)
-				rn_sinks_idle(tr.sinks);
-			pid = waitpid(-1, &status, __WALL);
-		}
+		pid_t pid = next_event(&tr, &q, &status);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
