@@ -15,6 +15,9 @@
 #include "analysis/functions.h"
 #include "analysis/stats.h"
 #include "analysis/summary.h"
+#ifdef RN_HAVE_BPF
+#include "backend/bpf/bpf.h"
+#endif
 #include "cli/cli.h"
 #include "core/session.h"
 #include "symbolize/srcmap.h"
@@ -167,6 +170,34 @@ int main(int argc, char **argv)
 	}
 	(void)setvbuf(out, outbuf, isatty(fileno(out)) ? _IOLBF : _IOFBF, sizeof(outbuf));
 
+#ifdef RN_HAVE_BPF
+	{
+		const char *why = NULL;
+		bool ok = rn_bpf_supported(&o, &why);
+		if (o.backend == RN_BACKEND_BPF && !ok) {
+			(void)fprintf(stderr, "renacer: --backend bpf: %s\n", why);
+			status = 2;
+			goto out;
+		}
+		/* auto: bpf when it serves the run and we may load programs. */
+		if (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && ok && geteuid() == 0 &&
+						    !o.assert_file)) {
+			status = rn_bpf_run(&o, out, &diag);
+			if (status < 0) {
+				(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+				status = 1;
+			}
+			goto out;
+		}
+	}
+#else
+	if (o.backend == RN_BACKEND_BPF) {
+		(void)fprintf(stderr, "renacer: --backend bpf: this renacer was built without the bpf "
+				      "backend (bpftool, clang, libbpf or kernel BTF were missing)\n");
+		status = 2;
+		goto out;
+	}
+#endif
 	/* Structured formats go to -o FILE or stdout; the -c table and the
 	 * reports that follow it go with the text trace (-o or stderr), or to
 	 * stderr when the trace itself is structured. A document meant for

@@ -77,22 +77,26 @@ static void put_row(FILE *f, double pct, uint64_t ns, uint64_t calls, uint64_t e
 
 static int summary_finish(struct rn_sink *base, const struct rn_run_result *res)
 {
-	struct summary_sink *s = (struct summary_sink *)base;
-	const struct rn_counts *c = &s->c;
 	(void)res;
+	struct summary_sink *s = (struct summary_sink *)base;
+	return rn_counts_print(s->f, &s->c);
+}
+
+int rn_counts_print(FILE *f, const struct rn_counts *c)
+{
 	int idx[RN_NSYSCALLS + 1];
 	int n = rn_counts_sorted(c, idx);
 	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------\n";
-	(void)fputs("% time     seconds  usecs/call     calls    errors syscall\n", s->f);
-	(void)fputs(rule, s->f);
+	(void)fputs("% time     seconds  usecs/call     calls    errors syscall\n", f);
+	(void)fputs(rule, f);
 	for (int i = 0; i < n; i++) {
 		const struct rn_count_row *r = &c->rows[idx[i]];
 		double pct = c->ns ? 100.0 * (double)r->ns / (double)c->ns : 0.0;
-		put_row(s->f, pct, r->ns, r->calls, r->errors, rn_counts_name(idx[i]));
+		put_row(f, pct, r->ns, r->calls, r->errors, rn_counts_name(idx[i]));
 	}
-	(void)fputs(rule, s->f);
-	put_row(s->f, 100.0, c->ns, c->calls, c->errors, "total");
-	return fflush(s->f) == 0 ? 0 : -EIO;
+	(void)fputs(rule, f);
+	put_row(f, 100.0, c->ns, c->calls, c->errors, "total");
+	return fflush(f) == 0 ? 0 : -EIO;
 }
 
 static void summary_free(struct rn_sink *base)

@@ -28,5 +28,8 @@ int rn_counts_sorted(const struct rn_counts *c, int *idx);
 /* The name of row i ("syscall_unknown" for the overflow row). */
 const char *rn_counts_name(int i);
 
+/* Print strace's table for c to f. Returns 0 or -EIO. */
+int rn_counts_print(FILE *f, const struct rn_counts *c);
+
 /* A sink that counts and prints the table to f at finish. NULL on OOM. */
 struct rn_sink *rn_stats_summary_new(FILE *f, const struct rn_options *o);

@@ -32,6 +32,7 @@ enum {
 	OPT_COMPARE,
 	OPT_ASSERT,
 	OPT_EQUIVALENCE,
+	OPT_BACKEND,
 	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
@@ -71,6 +72,7 @@ static const struct option long_opts[] = {
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "assert", required_argument, NULL, OPT_ASSERT },
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
@@ -140,6 +142,9 @@ void rn_cli_help(FILE *f)
 		"      --otlp-sample-threshold-us N  export only calls slower than N us, and errors\n"
 		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
 		"                           gets TRACEPARENT of renacer's root span\n"
+		"      --backend B          ptrace, bpf (in-kernel counting, near native speed;\n"
+		"                           -c only so far; needs root or CAP_BPF+CAP_PERFMON)\n"
+		"                           or auto (default: bpf when it can serve the run)\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"      --assert FILE        check the performance budgets in FILE (renacer.toml,\n"
 		"                           docs/assertions.md); exit 4 when one fails\n"
@@ -354,6 +359,18 @@ again:
 				return -EINVAL;
 			}
 			o->otlp_batch_size = (unsigned)v;
+			break;
+		case OPT_BACKEND:
+			if (!strcmp(optarg, "auto"))
+				o->backend = RN_BACKEND_AUTO;
+			else if (!strcmp(optarg, "ptrace"))
+				o->backend = RN_BACKEND_PTRACE;
+			else if (!strcmp(optarg, "bpf"))
+				o->backend = RN_BACKEND_BPF;
+			else {
+				rn_diag_set(reterr, "unknown backend '%s' (auto, ptrace or bpf)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case OPT_EQUIVALENCE:
 			if (!*optarg) {

@@ -26,6 +26,12 @@ enum rn_format {
 
 struct rn_srcmap;
 
+enum rn_backend {
+	RN_BACKEND_AUTO,   /* bpf when privileged and the options allow, else ptrace */
+	RN_BACKEND_PTRACE,
+	RN_BACKEND_BPF,
+};
+
 struct rn_options {
 	char **argv;   /* command to run (NULL with -p) */
 	pid_t *pids;   /* -p targets */
@@ -61,6 +67,7 @@ struct rn_options {
 	unsigned otlp_batch_size;	  /* --otlp-batch-size (default 512) */
 	unsigned otlp_batch_timeout_ms;	  /* --otlp-batch-timeout-ms (default 1000) */
 	unsigned long otlp_sample_threshold_us; /* --otlp-sample-threshold-us (0: all) */
+	enum rn_backend backend;	  /* --backend */
 	const char *assert_file;	  /* --assert renacer.toml */
 	const char *equivalence;	  /* --equivalence "ORIGINAL ARGS" */
 	char *env_add[4];		  /* NAME=VALUE set in the program started (TRACEPARENT) */

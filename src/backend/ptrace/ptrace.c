@@ -569,7 +569,7 @@ static void put_siginfo(struct rn_buf *b, const siginfo_t *si)
 
 /* Find the program like execvp() would, so a missing one is reported before
  * anything is started. Returns a malloc'd path or NULL with errno set. */
-static char *find_program(const char *name)
+char *rn_find_program(const char *name)
 {
 	if (strchr(name, '/')) {
 		if (access(name, X_OK) != 0)
@@ -604,7 +604,7 @@ static char *find_program(const char *name)
 static int spawn(struct tracer *tr, struct rn_diag *reterr)
 {
 	const struct rn_options *o = tr->o;
-	char *prog = find_program(o->argv[0]);
+	char *prog = rn_find_program(o->argv[0]);
 	if (!prog) {
 		int e = errno;
 		rn_diag_set(reterr, "cannot run '%s': %s", o->argv[0], strerror(e));

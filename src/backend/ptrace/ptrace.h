@@ -19,3 +19,7 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 /* Install a seccomp-bpf program in the calling process that stops (RET_TRACE)
  * on the syscalls the filter keeps and allows the rest. Returns 0 or -errno. */
 int rn_seccomp_install(const struct rn_filter *f);
+
+/* The executable name would run as (execvp's search), malloc'd, or NULL
+ * with errno set. */
+char *rn_find_program(const char *name);
