@@ -179,15 +179,18 @@ int main(int argc, char **argv)
 			status = 2;
 			goto out;
 		}
-		/* auto: bpf when it serves the run and we may load programs. */
-		if (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && ok && geteuid() == 0 &&
-						    !o.assert_file)) {
-			status = rn_bpf_run(&o, out, &diag);
-			if (status < 0) {
-				(void)fprintf(stderr, "renacer: %s\n", diag.msg);
-				status = 1;
+		/* auto: bpf when it serves the run and the kernel takes our
+		 * programs; if it refuses them, ptrace it is. */
+		if (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && ok && geteuid() == 0)) {
+			bool started;
+			status = rn_bpf_run(&o, out, &started, &diag);
+			if (status >= 0 || started || o.backend == RN_BACKEND_BPF) {
+				if (status < 0) {
+					(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+					status = 1;
+				}
+				goto out;
 			}
-			goto out;
 		}
 	}
 #else

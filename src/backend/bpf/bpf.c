@@ -57,8 +57,9 @@ bool rn_bpf_supported(const struct rn_options *o, const char **why)
 	return true;
 }
 
-int rn_bpf_run(const struct rn_options *o, FILE *report, struct rn_diag *err)
+int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
 {
+	*started = false;
 	libbpf_set_print(quiet_print);
 	struct renacer_bpf *skel = renacer_bpf__open();
 	if (!skel) {
@@ -99,6 +100,7 @@ int rn_bpf_run(const struct rn_options *o, FILE *report, struct rn_diag *err)
 		return -e;
 	}
 	pid_t pid = fork();
+	*started = pid > 0;
 	if (pid == 0) {
 		char c;
 		(void)close(go[1]);

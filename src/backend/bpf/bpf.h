@@ -15,5 +15,7 @@
  * what is not, otherwise. */
 bool rn_bpf_supported(const struct rn_options *o, const char **why);
 /* Run o->argv and print the -c table to report. Returns the program's
- * exit status (128+N when killed by N), or -errno with err set. */
-int rn_bpf_run(const struct rn_options *o, FILE *report, struct rn_diag *err);
+ * exit status (128+N when killed by N), or -errno with err set; *started
+ * says whether the program was started (a failure before it, such as
+ * programs the kernel refuses, leaves the run to the ptrace backend). */
+int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err);
