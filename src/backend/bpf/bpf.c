@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +42,32 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	(void)fmt;
 	(void)ap;
 	return 0;
+}
+
+static void *unlink_one(void *link)
+{
+	(void)bpf_link__destroy(link);
+	return NULL;
+}
+
+/* Unlinking a tracepoint program waits for an RCU grace period (some 75 ms
+ * each here): the three go in parallel, so renacer's exit waits once. */
+static void unlink_parallel(struct renacer_bpf *skel)
+{
+	struct bpf_link **links[] = { &skel->links.on_fork, &skel->links.on_enter,
+				      &skel->links.on_exit };
+	pthread_t th[3];
+	bool started[3] = { false };
+	for (int i = 0; i < 3; i++)
+		if (*links[i])
+			started[i] = pthread_create(&th[i], NULL, unlink_one, *links[i]) == 0;
+	for (int i = 0; i < 3; i++) {
+		if (started[i])
+			(void)pthread_join(th[i], NULL);
+		else if (*links[i])
+			(void)bpf_link__destroy(*links[i]);
+		*links[i] = NULL;
+	}
 }
 
 bool rn_bpf_supported(const struct rn_options *o, const char **why)
@@ -146,7 +173,9 @@ int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct r
 		;
 	(void)sigaction(SIGINT, &old_int, NULL);
 	(void)sigaction(SIGTERM, &old_term, NULL);
-	renacer_bpf__detach(skel);
+	/* No detach here: unlinking tracepoint programs waits for an RCU grace period
+	 * (a quarter second here); the maps are read with the programs still
+	 * attached, which only untraced tasks reach now. */
 
 	/* Sum the per-CPU rows into the table. */
 	int ncpu = libbpf_num_possible_cpus();
@@ -174,6 +203,7 @@ int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct r
 	r = rn_counts_print(report, c);
 	free(percpu);
 	free(c);
+	unlink_parallel(skel);
 	renacer_bpf__destroy(skel);
 	if (r < 0) {
 		rn_diag_set(err, "writing the table failed: %s", strerror(-r));
