@@ -61,7 +61,7 @@ def renacer_raw(args, **kw):
 
 
 _ADDR = re.compile(r"0x[0-9a-f]{5,}")
-_PIDPFX = re.compile(r"^(\[pid\s+\d+\] |\d+\s+)")
+_PIDPFX = re.compile(r"^(\[pid\s+(?:\d+|P\d+)\] |(?:\d+|P\d+)\s+(?=\S))")
 _VARS = re.compile(r"/\* \d+ vars \*/")
 
 
