@@ -24,7 +24,8 @@ int rn_sinks_add(struct rn_sinks *set, struct rn_sink *s)
 void rn_sinks_event(struct rn_sinks *set, const struct rn_event *ev)
 {
 	for (size_t i = 0; i < set->n; i++)
-		set->v[i]->ops->on_event(set->v[i], ev);
+		if (set->v[i]->ops->on_event)
+			set->v[i]->ops->on_event(set->v[i], ev);
 }
 
 void rn_sinks_process(struct rn_sinks *set, const struct rn_event *ev)

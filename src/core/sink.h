@@ -31,7 +31,7 @@ enum rn_sink_needs {
 
 struct rn_sink_ops {
 	const char *name;
-	/* A syscall completed. */
+	/* A syscall completed. May be NULL (a report that reads the store). */
 	void (*on_event)(struct rn_sink *s, const struct rn_event *ev);
 	/* A process event (signal, exit, attach...). May be NULL. */
 	void (*on_process)(struct rn_sink *s, const struct rn_event *ev);

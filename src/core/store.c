@@ -72,6 +72,9 @@ struct store_sink {
 static void store_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct store_sink *s = (struct store_sink *)base;
+	/* A call that never returned has no latency to analyse. */
+	if (ev->flags & RN_EVF_NO_RETURN)
+		return;
 	if (rn_store_append(s->st, ev) < 0)
 		s->dropped++;
 }
