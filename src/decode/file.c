@@ -92,7 +92,9 @@ RN_SYS_FUNC(openat2)
 			rn_put(d, ", mode=");
 			rn_put_mode(d, how[1]);
 		}
-		rn_putf(d, ", resolve=%#llx}", (unsigned long long)how[2]);
+		rn_put(d, ", resolve=");
+		rn_put_flags(d, &rn_xlat_file_resolve_flags, how[2], "RESOLVE_???");
+		rn_put(d, "}");
 	} else if (d->args[3] < sizeof(how)) {
 		rn_put_ptr(d, d->args[2]);
 	}

@@ -161,7 +161,10 @@ static void draw(FILE *f, const struct tree *t, int idx, double x, int depth, do
 {
 	const struct node *nd = &t->v[idx];
 	double w = (double)nd->ns * scale;
-	if (w >= 0.3) {
+	/* Every frame is drawn, however narrow, so each has its tooltip. */
+	if (w < 0.3)
+		w = 0.3;
+	{
 		int y = height - PAD_BOT - (depth + 1) * FRAME_H;
 		/* Warm colours from the name, as flame graphs are drawn; the
 		 * syscalls (leaves without children) in blue. */

@@ -30,7 +30,7 @@ def test_file_family_same_as_strace(tmp_path):
     text = "\n".join(lines)
     for needle in ('openat(AT_FDCWD, "a.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644)', "st_rdev=makedev(0x1, 0x3)",
                    "STATX_BASIC_STATS", "f_type=", "RENAME_NOREPLACE", "UTIME_NOW", "umask(022)", "= 022",
-                   "/* 2 vars */", '["/bin/true", "arg one", "x"]', "entries */", "S_IFIFO|0644", "user.nope"):
+                   "/* 2 vars */", "resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH", '["/bin/true", "arg one", "x"]', "entries */", "S_IFIFO|0644", "user.nope"):
         assert needle in text, needle
 
 

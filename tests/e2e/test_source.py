@@ -180,6 +180,8 @@ def test_flamegraph_folded_stacks():
     writes = sorted(k.split(";", k.count(";") - 2)[-1] for k in folded if k.endswith(";write"))
     assert writes == ["main;__write;write", "worker;__write;write"], writes
     assert all(w >= 1 for w in folded.values())
+    # No call of this short run can weigh more than a few seconds.
+    assert max(folded.values()) < 5000000, max(folded.items(), key=lambda kv: kv[1])
 
 
 def test_flamegraph_svg_renders():
