@@ -37,6 +37,7 @@ struct samples {
 struct side {
 	struct rn_hmap by_name; /* name -> struct samples */
 	uint64_t calls;
+	uint64_t total_ns; /* time in all calls */
 	const char *path;
 };
 
@@ -96,6 +97,7 @@ static int load(const char *path, struct side *side, struct rn_diag *err)
 		}
 		s->errors += json_object_get(ev, "error") != NULL;
 		side->calls++;
+		side->total_ns += (uint64_t)json_integer_value(ns);
 	}
 out:
 	json_decref(root);
@@ -251,6 +253,19 @@ int rn_compare_run(const char *base_path, const char *cur_path, double fail_pct,
 		}
 	}
 	rn_hmap_done(&names);
+	if (r == 0) {
+		/* The whole run: calls and time in syscalls. */
+		char calls[40], tot[48], chg[16] = "";
+		(void)snprintf(calls, sizeof(calls), "%llu -> %llu", (unsigned long long)base.calls,
+			       (unsigned long long)cur.calls);
+		(void)snprintf(tot, sizeof(tot), "%.3f -> %.3f", (double)base.total_ns / 1e6,
+			       (double)cur.total_ns / 1e6);
+		if (base.total_ns)
+			(void)snprintf(chg, sizeof(chg), "%+.1f%%",
+				       100.0 * ((double)cur.total_ns - (double)base.total_ns) /
+					       (double)base.total_ns);
+		(void)fprintf(f, "%-20s %15s %23s %9s\n", "total (ms in calls)", calls, tot, chg);
+	}
 	if (r == 0) {
 		if (regressions)
 			(void)fprintf(f, "\nVerdict: REGRESSION: %u syscall%s slower (worst: %s)", regressions,

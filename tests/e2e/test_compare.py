@@ -60,6 +60,9 @@ def test_injected_2x_latency_is_flagged(tmp_path):
     assert r["read"].endswith("REGRESSION") and "<0.0001" in r["read"], p.stdout
     assert r["write"].endswith("no change"), p.stdout
     assert "Verdict: REGRESSION: 1 syscall slower (worst: read +" in p.stdout
+    # The total line: same call count, more time in calls.
+    tot = [l for l in p.stdout.splitlines() if l.startswith("total (ms in calls)")]
+    assert len(tot) == 1 and "400 -> 400" in tot[0] and "+" in tot[0].split()[-1], tot
     p = renacer_raw(["--compare", b, c, "--fail-on-regression", "50"])
     assert p.returncode == 3
     # A 2x slowdown is below a 150% bar: reported, not failing.
