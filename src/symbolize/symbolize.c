@@ -624,7 +624,10 @@ static int fast_unwind(struct rn_symbolizer *sym, Dwfl *dwfl, pid_t tid, uint64_
 		if (!e)
 			return -1;
 		out[n++] = &e->pub;
-		if (!all && e->pub.user && e->pub.file)
+		/* The answer: a user frame with a line, or one in a module
+		 * without debug info (nothing further out would have a line
+		 * of the program's own, short of a second user module). */
+		if (!all && e->pub.user && (e->pub.file || !e->dwarf))
 			return n;
 		const struct frame_rule *r = &e->rule;
 		if (r->ok && r->ra == REG_UNDEF)
