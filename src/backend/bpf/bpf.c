@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,17 +87,51 @@ bool rn_bpf_supported(const struct rn_options *o, const char **why)
 	return true;
 }
 
+/* The minimal BTF generated for the build kernel (tools/embed.py). */
+extern const unsigned char rn_min_btf[];
+extern const size_t rn_min_btf_len;
+extern const char rn_min_btf_kernel[], rn_min_btf_vmlinux_size[];
+
+/* On the kernel renacer was built on, the embedded minimal BTF, as a
+ * memfd path; NULL elsewhere (libbpf then reads the running kernel's). */
+static int min_btf_fd(char *path, size_t len)
+{
+	struct utsname u;
+	struct stat st;
+	if (uname(&u) != 0 || strcmp(u.release, rn_min_btf_kernel) != 0 ||
+	    stat("/sys/kernel/btf/vmlinux", &st) != 0 ||
+	    (uint64_t)st.st_size != strtoull(rn_min_btf_vmlinux_size, NULL, 10))
+		return -1;
+	int fd = memfd_create("renacer-btf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, rn_min_btf, rn_min_btf_len) != (ssize_t)rn_min_btf_len) {
+		(void)close(fd);
+		return -1;
+	}
+	(void)snprintf(path, len, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
 int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
 {
 	*started = false;
 	libbpf_set_print(quiet_print);
-	struct renacer_bpf *skel = renacer_bpf__open();
+	char btf_path[64];
+	int btf_fd = min_btf_fd(btf_path, sizeof(btf_path));
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_fd >= 0 ? btf_path : NULL);
+	struct renacer_bpf *skel = renacer_bpf__open_opts(&opts);
+	if (!skel && btf_fd >= 0)
+		(void)close(btf_fd);
 	if (!skel) {
 		rn_diag_set(err, "the bpf backend cannot open its programs: %s", strerror(errno));
 		return -errno;
 	}
 	skel->rodata->follow = o->follow;
 	int r = renacer_bpf__load(skel);
+	/* libbpf reads the custom BTF during the load. */
+	if (btf_fd >= 0)
+		(void)close(btf_fd);
 	if (r) {
 		rn_diag_set(err,
 			    "the bpf backend cannot load its programs (%s): it needs root, or CAP_BPF and "
