@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ struct stream {
 
 struct capture {
 	struct rn_sink base;
+	const regex_t *ignore; /* --equivalence-ignore: streams and events not compared */
+	size_t nignore;
 	struct rn_hmap streams; /* "fd:1", "file:/tmp/x", "net:..." -> struct stream */
 	struct rn_buf events;	/* one line per create/remove/rename/connect */
 	unsigned nevents, nwrites;
@@ -82,9 +85,17 @@ static const char *fd_target(pid_t pid, uint64_t fd, char *buf, size_t len)
 	return buf;
 }
 
+static bool ignored(const struct capture *c, const char *what)
+{
+	for (size_t i = 0; i < c->nignore; i++)
+		if (regexec(&c->ignore[i], what, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
 static struct stream *stream_of(struct capture *c, const char *name)
 {
-	if (!name)
+	if (!name || ignored(c, name))
 		return NULL;
 	struct stream *s = rn_hmap_get(&c->streams, name, strlen(name));
 	if (s && !s->data.p && !s->bytes)
@@ -130,7 +141,11 @@ static void path_event(struct capture *c, const char *what, pid_t pid, uint64_t 
 		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
 			return;
 	}
-	rn_buf_printf(&c->events, "%s %s\n", what, path);
+	char line[4200];
+	(void)snprintf(line, sizeof(line), "%s %s", what, path);
+	if (ignored(c, line))
+		return;
+	rn_buf_printf(&c->events, "%s\n", line);
 	c->nevents++;
 }
 
@@ -235,7 +250,8 @@ static void capture_done(struct capture *c)
 }
 
 /* Trace argv into c. Returns 0 or -errno (err set). */
-static int run_one(const struct rn_options *base, char **argv, struct capture *c, struct rn_diag *err)
+static int run_one(const struct rn_options *base, char **argv, struct capture *c,
+		   const regex_t *ignore, size_t nignore, struct rn_diag *err)
 {
 	struct rn_options o = *base;
 	o.argv = argv;
@@ -243,6 +259,8 @@ static int run_one(const struct rn_options *base, char **argv, struct capture *c
 	o.filter = NULL;
 	memset(c, 0, sizeof(*c));
 	c->base.ops = &cap_ops;
+	c->ignore = ignore;
+	c->nignore = nignore;
 	rn_hmap_init(&c->streams, sizeof(struct stream));
 	struct rn_sinks sinks = { 0 };
 	if (rn_sinks_add(&sinks, &c->base) < 0)
@@ -276,13 +294,30 @@ static void excerpt(struct rn_buf *out, const char *s, size_t len, size_t off)
 int rn_equivalence_run(const struct rn_options *o, char **original, char **transpiled, FILE *f,
 		       struct rn_diag *err)
 {
+	/* Configured differences: ERE patterns over stream names ("fd 2",
+	 * "file /tmp/x.log") and event lines ("create /tmp/cache"). */
+	regex_t *ignore = calloc(o->equiv_nignore + 1, sizeof(*ignore));
+	if (!ignore)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->equiv_nignore; i++)
+		if (regcomp(&ignore[i], o->equiv_ignore[i], REG_EXTENDED | REG_NOSUB) != 0) {
+			rn_diag_set(err, "bad --equivalence-ignore pattern '%s'", o->equiv_ignore[i]);
+			for (size_t k = 0; k < i; k++)
+				regfree(&ignore[k]);
+			free(ignore);
+			return -EINVAL;
+		}
 	struct capture a, b;
-	int r = run_one(o, original, &a, err);
-	if (r < 0)
-		return r;
-	r = run_one(o, transpiled, &b, err);
+	int r = run_one(o, original, &a, ignore, o->equiv_nignore, err);
+	if (r == 0) {
+		r = run_one(o, transpiled, &b, ignore, o->equiv_nignore, err);
+		if (r < 0)
+			capture_done(&a);
+	}
 	if (r < 0) {
-		capture_done(&a);
+		for (size_t k = 0; k < o->equiv_nignore; k++)
+			regfree(&ignore[k]);
+		free(ignore);
 		return r;
 	}
 	struct rn_buf why = { 0 };
@@ -351,5 +386,8 @@ int rn_equivalence_run(const struct rn_options *o, char **original, char **trans
 	rn_buf_done(&why);
 	capture_done(&a);
 	capture_done(&b);
+	for (size_t k = 0; k < o->equiv_nignore; k++)
+		regfree(&ignore[k]);
+	free(ignore);
 	return same ? 0 : RN_EQUIV_EXIT_DIFFERENT;
 }

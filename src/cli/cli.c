@@ -32,6 +32,7 @@ enum {
 	OPT_COMPARE,
 	OPT_ASSERT,
 	OPT_EQUIVALENCE,
+	OPT_EQUIV_IGNORE,
 	OPT_BACKEND,
 	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
@@ -72,6 +73,7 @@ static const struct option long_opts[] = {
 	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "assert", required_argument, NULL, OPT_ASSERT },
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
+	{ "equivalence-ignore", required_argument, NULL, OPT_EQUIV_IGNORE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
@@ -151,6 +153,8 @@ void rn_cli_help(FILE *f)
 		"      --equivalence \"ORIG ARGS\" -- CMD ARGS  trace both programs and compare\n"
 		"                           what they write, create and exit with; exit 5\n"
 		"                           when they differ\n"
+		"      --equivalence-ignore ERE  a stream (\"fd 2\", \"file PATH\") or file event\n"
+		"                           (\"create PATH\") not to compare; repeatable\n"
 		"      --compare BASE.json CUR.json  compare two --format json runs: calls and\n"
 		"                           latency per syscall (Mann-Whitney U), verdict\n"
 		"      --fail-on-regression PCT  with --compare: exit 3 when a syscall's median\n"
@@ -379,6 +383,14 @@ again:
 			}
 			o->equivalence = optarg;
 			break;
+		case OPT_EQUIV_IGNORE: {
+			char **pats = realloc(o->equiv_ignore, (o->equiv_nignore + 1) * sizeof(*pats));
+			if (!pats)
+				return -ENOMEM;
+			o->equiv_ignore = pats;
+			o->equiv_ignore[o->equiv_nignore++] = optarg;
+			break;
+		}
 		case OPT_ASSERT:
 			o->assert_file = optarg;
 			break;

@@ -70,6 +70,8 @@ struct rn_options {
 	enum rn_backend backend;	  /* --backend */
 	const char *assert_file;	  /* --assert renacer.toml */
 	const char *equivalence;	  /* --equivalence "ORIGINAL ARGS" */
+	char **equiv_ignore;		  /* --equivalence-ignore ERE, repeatable; owned array */
+	size_t equiv_nignore;
 	char *env_add[4];		  /* NAME=VALUE set in the program started (TRACEPARENT) */
 };
 

@@ -43,5 +43,7 @@ void rn_options_done(struct rn_options *o)
 	o->pids = NULL;
 	free(o->otlp_headers);
 	o->otlp_headers = NULL;
+	free(o->equiv_ignore);
+	o->equiv_ignore = NULL;
 	o->npids = 0;
 }

@@ -43,3 +43,21 @@ def test_exit_status_is_observable(tmp_path):
 def test_missing_program_is_an_error():
     p = renacer_raw(["--equivalence", "/nonexistent/prog", "--", "true"])
     assert p.returncode == 1 and p.stderr.count("\n") == 1
+
+
+def test_configured_differences_are_tolerated(tmp_path):
+    """A stream the user declares irrelevant does not fail the comparison;
+    everything else still does."""
+    (tmp_path / "same").mkdir()
+    base = ["--equivalence", "/usr/bin/python3 %s %s" % (PY, tmp_path / "same")]
+    p = renacer_raw(base + ["--equivalence-ignore", "^fd 1$", "--", fixture("equiv"), str(tmp_path / "same"),
+                            "differ"])
+    assert p.returncode == 0, p.stdout
+    assert "compared: 1 output streams (5 bytes)" in p.stdout
+    # Ignoring something else leaves the stdout difference visible.
+    p = renacer_raw(base + ["--equivalence-ignore", "^fd 2$", "--", fixture("equiv"), str(tmp_path / "same"),
+                            "differ"])
+    assert p.returncode == 5
+    # And a bad pattern is one error line.
+    p = renacer_raw(base + ["--equivalence-ignore", "(", "--", "true"])
+    assert p.returncode == 1 and p.stderr.count("\n") == 1 and "pattern" in p.stderr
