@@ -567,6 +567,16 @@ RN_SYS_FUNC(getdents64) { return getdents_common(d, true); }
 
 /* --- extended attributes --- */
 
+/* The file an xattr call is about: a path (get/set/list/removexattr and
+ * their l- forms) or an fd (the f- forms). */
+static void put_file(struct rn_dctx *d, bool by_fd)
+{
+	if (by_fd)
+		rn_put_fd(d, d->args[0]);
+	else
+		rn_put_path(d, d->args[0]);
+}
+
 /* The value buffer of getxattr at exit: ret bytes, or the address (NULL
  * when asking for the size). */
 static void put_xattr_value(struct rn_dctx *d, uint64_t addr, uint64_t size)
@@ -581,10 +591,7 @@ static void put_xattr_value(struct rn_dctx *d, uint64_t addr, uint64_t size)
 static int getxattr_common(struct rn_dctx *d, bool by_fd)
 {
 	if (!d->exiting) {
-		if (by_fd)
-			rn_put_fd(d, d->args[0]);
-		else
-			rn_put_path(d, d->args[0]);
+		put_file(d, by_fd);
 		rn_sep(d);
 		rn_put_cstr(d, d->args[1]);
 		rn_sep(d);
@@ -602,10 +609,7 @@ RN_SYS_FUNC(fgetxattr) { return getxattr_common(d, true); }
 
 static int setxattr_common(struct rn_dctx *d, bool by_fd)
 {
-	if (by_fd)
-		rn_put_fd(d, d->args[0]);
-	else
-		rn_put_path(d, d->args[0]);
+	put_file(d, by_fd);
 	rn_sep(d);
 	rn_put_cstr(d, d->args[1]);
 	rn_sep(d);
@@ -628,10 +632,7 @@ RN_SYS_FUNC(fsetxattr) { return setxattr_common(d, true); }
 static int listxattr_common(struct rn_dctx *d, bool by_fd)
 {
 	if (!d->exiting) {
-		if (by_fd)
-			rn_put_fd(d, d->args[0]);
-		else
-			rn_put_path(d, d->args[0]);
+		put_file(d, by_fd);
 		rn_sep(d);
 		return 0;
 	}
@@ -647,10 +648,7 @@ RN_SYS_FUNC(flistxattr) { return listxattr_common(d, true); }
 
 static int removexattr_common(struct rn_dctx *d, bool by_fd)
 {
-	if (by_fd)
-		rn_put_fd(d, d->args[0]);
-	else
-		rn_put_path(d, d->args[0]);
+	put_file(d, by_fd);
 	rn_sep(d);
 	rn_put_cstr(d, d->args[1]);
 	return RN_DEC_DONE;
