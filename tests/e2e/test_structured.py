@@ -112,7 +112,8 @@ def test_json_valid_when_program_crashes():
     assert doc["summary"]["exit_code"] == 128 + signal.SIGSEGV
 
 
-def test_json_valid_when_interrupted():
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_json_valid_when_interrupted(sig):
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "t.json")
         p = subprocess.Popen([RENACER, "--format", "json", "-o", out, "--", fixture("structured"), "wait"],
@@ -132,7 +133,7 @@ def test_json_valid_when_interrupted():
             time.sleep(0.05)
         assert child, "traced program not found"
         time.sleep(0.3)
-        p.send_signal(signal.SIGTERM)
+        p.send_signal(sig)
         p.wait(timeout=10)
         try:
             os.kill(child, 0)
