@@ -11,7 +11,7 @@
  * counted, never the tracer slowed. Each span carries a Lamport clock
  * (renacer.lamport): per process, merged at fork (the child starts past
  * its parent), at exit (a waiting parent moves past its child) and across
- * pipes (a read moves past the write it reads). At finish the remaining spans are sent,
+ * pipes and connected unix sockets (a read moves past the write it reads). At finish the remaining spans are sent,
  * the worker joined, and one warning says how many spans were not
  * delivered. */
 #include "output/output.h"
@@ -22,7 +22,12 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,7 +69,9 @@ struct otlp_sink {
 	char traceparent[80]; /* handed to the traced program */
 	uint64_t run_start_ns, sample_ns, timeout_ns;
 	struct rn_hmap procs; /* pid_t -> struct proc_span */
-	struct rn_hmap pipes; /* pipe inode -> latest writer clock */
+	struct rn_hmap pipes; /* channel -> latest writer clock */
+	struct rn_hmap sock_chan; /* socket inode -> channel (0: not asked yet) */
+	int diag_fd;	      /* NETLINK_SOCK_DIAG, for unix socket peers */
 	uint64_t lamport;     /* the run's clock, for events not tied to a task */
 	struct rn_buf span;   /* the span being rendered (tracer thread) */
 	_Atomic int main_pid; /* the first process seen, for the resource */
@@ -254,7 +261,40 @@ static void span_done(struct otlp_sink *s)
 
 /* The pipe an fd of pid refers to (its inode), or 0. The call has just
  * completed and the task is stopped, so the fd is still the one used. */
-static uint64_t pipe_inode(pid_t pid, uint64_t fd)
+/* The peer of a connected AF_UNIX socket (sock_diag, UNIX_DIAG_PEER), or 0. */
+static uint32_t unix_peer(int nl, uint32_t ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = ino },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_ino = ino,
+		       .udiag_show = UDIAG_SHOW_PEER, .udiag_cookie = { ~0u, ~0u } },
+	};
+	if (nl < 0 || send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
+		return 0;
+	union {
+		struct nlmsghdr h;
+		char buf[8192];
+	} resp;
+	ssize_t n = recv(nl, &resp, sizeof(resp), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct unix_diag_msg)) || resp.h.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return 0;
+	struct unix_diag_msg *m = NLMSG_DATA(&resp.h);
+	int len = (int)resp.h.nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
+	for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(uint32_t))
+			return *(uint32_t *)RTA_DATA(a);
+	return 0;
+}
+
+/* The channel an fd of pid writes to or reads from, for Lamport merging:
+ * a pipe (both ends share the inode) or a connected unix socket (named by
+ * the smaller inode of the pair); 0 for anything else. The call has just
+ * stopped, so the fd is still the one used. */
+static uint64_t channel_of(struct otlp_sink *s, pid_t pid, uint64_t fd)
 {
 	char path[64], link[64];
 	(void)snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)pid, (unsigned long long)fd);
@@ -262,7 +302,21 @@ static uint64_t pipe_inode(pid_t pid, uint64_t fd)
 	if (n <= 6)
 		return 0;
 	link[n] = '\0';
-	return strncmp(link, "pipe:[", 6) == 0 ? strtoull(link + 6, NULL, 10) : 0;
+	if (strncmp(link, "pipe:[", 6) == 0)
+		return strtoull(link + 6, NULL, 10);
+	if (strncmp(link, "socket:[", 8) != 0)
+		return 0;
+	uint32_t ino = (uint32_t)strtoul(link + 8, NULL, 10);
+	uint64_t *known = rn_hmap_get(&s->sock_chan, &ino, sizeof(ino));
+	if (!known)
+		return 0;
+	if (!*known) {
+		uint32_t peer = unix_peer(s->diag_fd, ino);
+		/* Not a connected unix socket: remember that with a value no
+		 * inode has. */
+		*known = peer ? (1ULL << 32) | (peer < ino ? peer : ino) : UINT64_MAX;
+	}
+	return *known == UINT64_MAX ? 0 : *known;
 }
 
 /* The process span for pid, created when first seen. */
@@ -278,21 +332,29 @@ static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
 	return p;
 }
 
-/* Lamport clocks across a pipe: a write stamps the pipe with the writer's
- * clock at the write's entry (before the data is in the pipe, so before
- * any reader can have it, whatever order the two tasks' stops reach us
- * in), and a read that returns data moves the reader past the stamp. */
-static bool pipe_write(const struct rn_event *ev)
+/* Lamport clocks across a pipe or a connected unix socket: a write or send
+ * stamps the channel with the writer's clock at the call's entry (before
+ * the data is in flight, so before any reader can have it, whatever order
+ * the two tasks' stops reach us in), and a read or receive that returns
+ * data moves the reader past the stamp. */
+static bool channel_write(const struct rn_event *ev)
 {
-	return ev->nr == SYS_write || ev->nr == SYS_writev;
+	return ev->nr == SYS_write || ev->nr == SYS_writev || ev->nr == SYS_sendto ||
+	       ev->nr == SYS_sendmsg;
+}
+
+static bool channel_read(const struct rn_event *ev)
+{
+	return ev->nr == SYS_read || ev->nr == SYS_readv || ev->nr == SYS_recvfrom ||
+	       ev->nr == SYS_recvmsg;
 }
 
 static void otlp_entry(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct otlp_sink *s = (struct otlp_sink *)base;
-	if (!pipe_write(ev))
+	if (!channel_write(ev))
 		return;
-	uint64_t ino = pipe_inode(ev->pid, ev->args[0]);
+	uint64_t ino = channel_of(s, ev->pid, ev->args[0]);
 	struct proc_span *p = ino ? proc_of(s, ev->pid, ev->ts_ns) : NULL;
 	if (!p)
 		return;
@@ -312,9 +374,8 @@ static uint64_t event_clock(struct otlp_sink *s, const struct rn_event *ev, stru
 		return c;
 	}
 	++p->lamport;
-	bool rd = (ev->nr == SYS_read || ev->nr == SYS_readv) && ev->ret > 0 &&
-		  !(ev->flags & RN_EVF_ERROR);
-	uint64_t ino = rd ? pipe_inode(ev->pid, ev->args[0]) : 0;
+	bool rd = channel_read(ev) && ev->ret > 0 && !(ev->flags & RN_EVF_ERROR);
+	uint64_t ino = rd ? channel_of(s, ev->pid, ev->args[0]) : 0;
 	const uint64_t *stamp = ino ? rn_hmap_get(&s->pipes, &ino, sizeof(ino)) : NULL;
 	if (stamp && *stamp >= p->lamport)
 		p->lamport = *stamp + 1;
@@ -670,6 +731,9 @@ static void otlp_free(struct rn_sink *base)
 	}
 	rn_hmap_done(&s->procs);
 	rn_hmap_done(&s->pipes);
+	rn_hmap_done(&s->sock_chan);
+	if (s->diag_fd >= 0)
+		(void)close(s->diag_fd);
 	rn_buf_done(&s->span);
 	curl_slist_free_all(s->headers);
 	free(s->url);
@@ -702,6 +766,8 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 	s->sample_ns = o->otlp_sample_threshold_us * 1000ULL;
 	rn_hmap_init(&s->procs, sizeof(struct proc_span));
 	rn_hmap_init(&s->pipes, sizeof(uint64_t));
+	rn_hmap_init(&s->sock_chan, sizeof(uint64_t));
+	s->diag_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	s->timeout_ns = (uint64_t)o->otlp_batch_timeout_ms * 1000000ULL;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_t ca;

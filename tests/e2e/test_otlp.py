@@ -174,12 +174,13 @@ def test_batches_leave_on_timeout_while_the_program_runs(tmp_path):
     assert all(s["attrs"].get("syscall.name") in (None, "write") for s in rx.spans)
 
 
-def test_lamport_order_across_a_pipe():
-    """slow_io: the child writes the pipe after 50 ms, the parent's read
-    returns it; the read's clock is past the write's though the parent made
-    no call in between that would have told it."""
+@pytest.mark.parametrize("channel", ["pipe", "sock"])
+def test_lamport_order_across_a_pipe(channel):
+    """slow_io: the child writes the pipe (or unix socket pair) after 50 ms,
+    the parent's read returns it; the read's clock is past the write's
+    though the parent made no call in between that would have told it."""
     with Receiver() as rx:
-        renacer(["-f", "--otlp-endpoint", rx.url, "-e", "trace=read,write"], [fixture("slow_io")])
+        renacer(["-f", "--otlp-endpoint", rx.url, "-e", "trace=read,write"], [fixture("slow_io"), channel])
     _, procs, calls = by_kind(rx.spans)
     child = [p for p in procs if "process.parent_pid" in p["attrs"]][0]["attrs"]["process.pid"]
     (w,) = [c for c in calls if c["attrs"]["syscall.name"] == "write" and c["attrs"]["thread.id"] == child]
