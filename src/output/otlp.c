@@ -11,7 +11,8 @@
  * counted, never the tracer slowed. Each span carries a Lamport clock
  * (renacer.lamport): per process, merged at fork (the child starts past
  * its parent), at exit (a waiting parent moves past its child) and across
- * pipes and connected unix sockets (a read moves past the write it reads). At finish the remaining spans are sent,
+ * pipes, connected unix sockets and TCP connections (a read moves past
+ * the write it reads). At finish the remaining spans are sent,
  * the worker joined, and one warning says how many spans were not
  * delivered. */
 #include "output/output.h"
@@ -24,7 +25,9 @@
 #include <string.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <linux/unix_diag.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -290,9 +293,67 @@ static uint32_t unix_peer(int nl, uint32_t ino)
 	return 0;
 }
 
+/* The connection a TCP socket belongs to, named by its two endpoints in a
+ * fixed order (so both ends of a loopback connection agree), or 0. A dump
+ * of the family's TCP sockets through sock_diag finds it by inode. */
+static uint64_t tcp_channel(int nl, uint32_t ino)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	for (size_t f = 0; nl >= 0 && f < sizeof(families); f++) {
+		struct {
+			struct nlmsghdr nlh;
+			struct inet_diag_req_v2 r;
+		} req = {
+			.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+				 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = ino },
+			.r = { .sdiag_family = families[f], .sdiag_protocol = IPPROTO_TCP,
+			       .idiag_states = ~0u },
+		};
+		if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
+			return 0;
+		uint64_t found = 0;
+		for (bool done = false; !done;) {
+			union {
+				struct nlmsghdr h;
+				char buf[32768];
+			} resp;
+			ssize_t n = recv(nl, &resp, sizeof(resp), 0);
+			if (n <= 0)
+				return found;
+			int len = (int)n;
+			for (struct nlmsghdr *h = &resp.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+				if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+					done = true;
+					break;
+				}
+				const struct inet_diag_msg *m = NLMSG_DATA(h);
+				if (found || m->idiag_inode != ino)
+					continue;
+				/* Hash both endpoints, smaller first. */
+				uint8_t a[18], b[18];
+				memcpy(a, m->id.idiag_src, 16);
+				memcpy(a + 16, &m->id.idiag_sport, 2);
+				memcpy(b, m->id.idiag_dst, 16);
+				memcpy(b + 16, &m->id.idiag_dport, 2);
+				const uint8_t *lo = memcmp(a, b, sizeof(a)) < 0 ? a : b, *hi = lo == a ? b : a;
+				uint64_t hsh = 0xcbf29ce484222325ULL;
+				for (size_t i = 0; i < sizeof(a); i++)
+					hsh = (hsh ^ lo[i]) * 0x100000001b3ULL;
+				for (size_t i = 0; i < sizeof(b); i++)
+					hsh = (hsh ^ hi[i]) * 0x100000001b3ULL;
+				found = hsh | (1ULL << 63);
+			}
+		}
+		if (found)
+			return found;
+	}
+	return 0;
+}
+
 /* The channel an fd of pid writes to or reads from, for Lamport merging:
- * a pipe (both ends share the inode) or a connected unix socket (named by
- * the smaller inode of the pair); 0 for anything else. The call has just
+ * a pipe (both ends share the inode), a connected unix socket (named by
+ * the smaller inode of the pair) or a TCP connection (by its endpoints);
+ * 0 for anything else. The call has just
  * stopped, so the fd is still the one used. */
 static uint64_t channel_of(struct otlp_sink *s, pid_t pid, uint64_t fd)
 {
@@ -312,9 +373,10 @@ static uint64_t channel_of(struct otlp_sink *s, pid_t pid, uint64_t fd)
 		return 0;
 	if (!*known) {
 		uint32_t peer = unix_peer(s->diag_fd, ino);
-		/* Not a connected unix socket: remember that with a value no
-		 * inode has. */
-		*known = peer ? (1ULL << 32) | (peer < ino ? peer : ino) : UINT64_MAX;
+		uint64_t tcp = peer ? 0 : tcp_channel(s->diag_fd, ino);
+		/* Neither a connected unix socket nor TCP: remember that with a
+		 * value no channel has. */
+		*known = peer ? (1ULL << 32) | (peer < ino ? peer : ino) : tcp ? tcp : UINT64_MAX;
 	}
 	return *known == UINT64_MAX ? 0 : *known;
 }

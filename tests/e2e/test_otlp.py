@@ -174,7 +174,7 @@ def test_batches_leave_on_timeout_while_the_program_runs(tmp_path):
     assert all(s["attrs"].get("syscall.name") in (None, "write") for s in rx.spans)
 
 
-@pytest.mark.parametrize("channel", ["pipe", "sock"])
+@pytest.mark.parametrize("channel", ["pipe", "sock", "tcp"])
 def test_lamport_order_across_a_pipe(channel):
     """slow_io: the child writes the pipe (or unix socket pair) after 50 ms,
     the parent's read returns it; the read's clock is past the write's
