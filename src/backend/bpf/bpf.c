@@ -73,6 +73,46 @@ static void unlink_parallel(struct renacer_bpf *skel)
 	}
 }
 
+/* Unlinking the programs waits for RCU grace periods (~75 ms even in
+ * parallel) after the program has already finished. A short-lived helper
+ * process takes over the links and lets them go once renacer has exited,
+ * so renacer's own exit does not wait; the programs stay attached those few
+ * milliseconds longer, costing other tasks one map lookup per syscall. If
+ * the helper cannot be started, the links are unlinked here. */
+static void teardown(struct renacer_bpf *skel)
+{
+	int gone[2];
+	if (pipe2(gone, O_CLOEXEC) == 0) {
+		(void)fflush(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			char c;
+			(void)close(gone[1]);
+			/* Hold no stream of the caller's open. */
+			int nul = open("/dev/null", O_RDWR);
+			if (nul >= 0)
+				for (int fd = 0; fd < 3; fd++)
+					(void)dup2(nul, fd);
+			(void)setsid();
+			/* EOF when renacer has exited; our exit unlinks. */
+			while (read(gone[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+		(void)close(gone[0]);
+		if (pid > 0) {
+			/* Our copies of the links go without unlinking; the write
+			 * end of the pipe stays open until our exit, on purpose. */
+			bpf_link__disconnect(skel->links.on_fork);
+			bpf_link__disconnect(skel->links.on_enter);
+			bpf_link__disconnect(skel->links.on_exit);
+			return;
+		}
+		(void)close(gone[1]);
+	}
+	unlink_parallel(skel);
+}
+
 bool rn_bpf_supported(const struct rn_options *o, const char **why)
 {
 	if (!o->argv) {
@@ -240,7 +280,7 @@ int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct r
 	r = rn_counts_print(report, c);
 	free(percpu);
 	free(c);
-	unlink_parallel(skel);
+	teardown(skel);
 	renacer_bpf__destroy(skel);
 	if (r < 0) {
 		rn_diag_set(err, "writing the table failed: %s", strerror(-r));
