@@ -117,7 +117,7 @@ def bpf(a):
                     wname, n, s_ / n, p_ / n, b_ / n, b_ / s_), flush=True)
     if a.markdown:
         print("\n%d runs each, medians. The bpf backend's fixed cost is loading and attaching its\n"
-              "programs (about 0.2-0.3 s here); the rest is near native.\n" % a.runs)
+              "programs (some 10 ms here); unlinking them happens after renacer has exited.\n" % a.runs)
 
 
 def otlp(a):
