@@ -320,7 +320,7 @@ static uint64_t tcp_channel(int nl, uint32_t ino)
 			ssize_t n = recv(nl, &resp, sizeof(resp), 0);
 			if (n <= 0)
 				return found;
-			int len = (int)n;
+			unsigned int len = (unsigned int)n;
 			for (struct nlmsghdr *h = &resp.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 				if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
 					done = true;
