@@ -53,6 +53,7 @@ check: fuzz test asan
 	@python3 tools/test_summary.py $(BUILD) $(ASAN_BUILD)
 
 bench: build
+	sh tools/deps.sh bench
 	sh bench/run.sh $(BUILD)
 
 clean:

@@ -83,8 +83,10 @@ def main():
 
 
 def bpf(a):
-    """-c counted in the kernel (--backend bpf) against strace -c and the
-    ptrace backend, ratios to native, interleaved runs."""
+    """-c counted in the kernel (--backend bpf) against strace -c, the ptrace
+    backend, perf trace -s and a bpftrace one-liner (when installed), ratios
+    to native, interleaved runs."""
+    import shutil
     b = os.path.abspath(a.build)
     renacer = os.path.join(b, "renacer")
     w = os.path.join(b, "bench")
@@ -98,96 +100,43 @@ def bpf(a):
         ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
         ("fork loop", [w + "/fork_loop", str(1000 // scale)], ["-f"]),
     ]
+    tools = [("strace -c", lambda cmd, extra: ["strace", "-c", "-o", "s"] + extra + ["--"] + cmd),
+             ("ptrace backend", lambda cmd, extra: [renacer, "--backend", "ptrace", "-c", "-o", "p"] + extra +
+              ["--"] + cmd),
+             ("bpf backend", lambda cmd, extra: [renacer, "--backend", "bpf", "-c", "-o", "b"] + extra +
+              ["--"] + cmd)]
+    if shutil.which("perf") and subprocess.run(["perf", "trace", "-s", "-o", "/dev/null", "--", "true"],
+                                               capture_output=True).returncode == 0:
+        tools.append(("perf trace -s", lambda cmd, extra: ["perf", "trace", "-s", "-o", "pt"] + ["--"] + cmd))
+    if shutil.which("bpftrace"):
+        tools.append(("bpftrace", lambda cmd, extra: [
+            "bpftrace", "-q", "-o", "bt", "-e",
+            "tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @[args->id] = count(); }",
+            "-c", " ".join([shutil.which(cmd[0]) or cmd[0]] + cmd[1:])]))
+    names = [t[0] for t in tools]
     if a.markdown:
-        print("\n| workload (-c) | strace / native | ptrace backend / native | bpf backend / native | bpf / strace |")
-        print("|---|---:|---:|---:|---:|")
+        print("\n| workload (-c) | " + " | ".join("%s / native" % n for n in names) + " | bpf / strace |")
+        print("|---|" + "---:|" * (len(names) + 1))
     with tempfile.TemporaryDirectory() as tmp:
         for wname, cmd, extra in workloads:
-            nat, st, pt, bp = [], [], [], []
+            nat, times = [], {n: [] for n in names}
             for _ in range(a.runs):
                 nat.append(measure(cmd, tmp)[0])
-                st.append(measure(["strace", "-c", "-o", "s"] + extra + ["--"] + cmd, tmp)[0])
-                pt.append(measure([renacer, "--backend", "ptrace", "-c", "-o", "p"] + extra + ["--"] + cmd, tmp)[0])
-                bp.append(measure([renacer, "--backend", "bpf", "-c", "-o", "b"] + extra + ["--"] + cmd, tmp)[0])
-            n, s_, p_, b_ = (statistics.median(x) for x in (nat, st, pt, bp))
+                for n, mk in tools:
+                    times[n].append(measure(mk(cmd, extra), tmp)[0])
+            n_ = statistics.median(nat)
+            med = {n: statistics.median(v) for n, v in times.items()}
             if a.markdown:
-                print("| %s | %.1f | %.1f | %.1f | **%.3f** |" % (wname, s_ / n, p_ / n, b_ / n, b_ / s_))
+                print("| %s | %s | **%.3f** |" % (wname, " | ".join("%.1f" % (med[n] / n_) for n in names),
+                                                  med["bpf backend"] / med["strace -c"]))
             else:
-                print("bpf %-32s native %.3fs strace x%.1f ptrace x%.1f bpf x%.1f (bpf/strace %.3f)" % (
-                    wname, n, s_ / n, p_ / n, b_ / n, b_ / s_), flush=True)
+                print("bpf %-32s native %.3fs %s" % (wname, n_, "  ".join(
+                    "%s x%.1f" % (n, med[n] / n_) for n in names)), flush=True)
     if a.markdown:
         print("\n%d runs each, medians. The bpf backend's fixed cost is loading and attaching its\n"
-              "programs (some 10 ms here); unlinking them happens after renacer has exited.\n" % a.runs)
-
-
-def otlp(a):
-    """The cost of OTLP export: the same trace with and without
-    --otlp-endpoint, to a local HTTP endpoint that accepts everything."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Sink(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(200)
-            self.end_headers()
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    th = threading.Thread(target=srv.serve_forever, daemon=True)
-    th.start()
-    url = "http://127.0.0.1:%d" % srv.server_address[1]
-    b = os.path.abspath(a.build)
-    renacer = os.path.join(b, "renacer")
-    n = 10000 if a.quick else 100000
-    cmd = [os.path.join(b, "bench", "getppid_loop"), str(n)]
-    plain, exp = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(a.runs):
-            plain.append(measure([renacer, "-o", "trace", "--"] + cmd, tmp)[0])
-            exp.append(measure([renacer, "-o", "trace", "--otlp-endpoint", url, "--"] + cmd, tmp)[0])
-    srv.shutdown()
-    p, q = statistics.median(plain), statistics.median(exp)
-    if a.markdown:
-        print("\n| getppid loop, %d syscalls | with --otlp-endpoint / without |" % n)
-        print("|---|---:|")
-        print("| one span per syscall, batches of 512 | **%.2f** |" % (q / p))
-        print("\n%d runs each, medians; the collector is a local HTTP endpoint that accepts everything.\n" % a.runs)
-    else:
-        print("otlp %d syscalls: plain %.3fs  export %.3fs  ratio %.2f" % (n, p, q, q / p), flush=True)
-
-
-def source(a):
-    """The cost of --source: the same full trace with and without it."""
-    b = os.path.abspath(a.build)
-    renacer = os.path.join(b, "renacer")
-    w = os.path.join(b, "bench")
-    scale = 10 if a.quick else 1
-    workloads = [
-        ("getppid loop", [w + "/getppid_loop", str(200000 // scale)]),
-        ("read/write loop", [w + "/rw_loop", str(50000 // scale)]),
-        ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"]),
-    ]
-    if a.markdown:
-        print("\n| workload | plain / native | --source / native | --source / plain |")
-        print("|---|---:|---:|---:|")
-    with tempfile.TemporaryDirectory() as tmp:
-        for wname, cmd in workloads:
-            nat = statistics.median(measure(cmd, tmp)[0] for _ in range(a.runs))
-            plain, src = [], []
-            for _ in range(a.runs):
-                plain.append(measure([renacer, "-o", "trace", "--"] + cmd, tmp)[0])
-                src.append(measure([renacer, "--source", "-o", "trace", "--"] + cmd, tmp)[0])
-            p, q = statistics.median(plain), statistics.median(src)
-            if a.markdown:
-                print("| %s | %.1f | %.1f | **%.2f** |" % (wname, p / nat, q / nat, q / p))
-            else:
-                print("source %-32s plain x%.1f  --source x%.1f  ratio %.2f" % (wname, p / nat, q / nat, q / p),
-                      flush=True)
-    if a.markdown:
-        print("\n%d runs each, medians; the workloads are built with -g (tar has no debug info:\n"
-              "its calls fall back to symbols).\n" % a.runs)
+              "programs (some 10 ms here); unlinking them happens after renacer has exited.\n"
+              "bpftrace counts the main process only (pid == cpid); perf trace -s follows children.\n"
+              % a.runs)
 
 
 def formats(a):
