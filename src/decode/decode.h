@@ -128,6 +128,10 @@ void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool e
 void rn_put_flags(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt);
 /* One enumeration value, or "0x.. / * dflt * /" when unknown (dflt may be NULL: plain number). */
 void rn_put_xval(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const char *dflt);
+/* Start printing an array of n elements of esz bytes at addr: prints NULL,
+ * [] or (when it would wrap the address space) the address, and returns
+ * false, for arrays with no elements to show; true otherwise. */
+bool rn_put_array_begin(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t esz);
 /* Signal number: SIGINT, SIGRT_2, or the decimal number. */
 void rn_put_signo(struct rn_dctx *d, uint64_t sig);
 /* A sigset_t of size bytes at addr: [INT TERM], ~[RTMIN RT_1]. */

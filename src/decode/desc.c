@@ -75,18 +75,8 @@ void rn_put_iovec_at(struct rn_dctx *d, uint64_t addr, uint64_t count, int64_t d
 	bool raw = d->exiting && d->failed;
 	uint64_t left = data_len < 0 ? UINT64_MAX : (uint64_t)data_len;
 
-	if (!addr) {
-		rn_put(d, "NULL");
+	if (!rn_put_array_begin(d, addr, count, esz))
 		return;
-	}
-	if (!count) {
-		rn_put(d, "[]");
-		return;
-	}
-	if (count > UINT64_MAX / esz || addr + count * esz <= addr) {
-		rn_put_ptr(d, addr);
-		return;
-	}
 	for (uint64_t i = 0; i < count; i++) {
 		struct iovec iov;
 		if (i)
@@ -830,18 +820,8 @@ struct k_pollfd {
 static void put_pollfds(struct rn_dctx *d, uint64_t addr, uint64_t n)
 {
 	const uint64_t esz = sizeof(struct k_pollfd);
-	if (!addr) {
-		rn_put(d, "NULL");
+	if (!rn_put_array_begin(d, addr, n, esz))
 		return;
-	}
-	if (!n) {
-		rn_put(d, "[]");
-		return;
-	}
-	if (n > UINT64_MAX / esz || addr + n * esz <= addr) {
-		rn_put_ptr(d, addr);
-		return;
-	}
 	for (uint64_t i = 0; i < n; i++) {
 		struct k_pollfd p;
 		if (i)

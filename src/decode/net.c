@@ -729,18 +729,8 @@ static void put_iov(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t data_
 	const uint64_t esz = sizeof(struct iovec);
 	uint64_t lim = d->o->abbrev_limit;
 
-	if (!addr) {
-		rn_put(d, "NULL");
+	if (!rn_put_array_begin(d, addr, n, esz))
 		return;
-	}
-	if (!n) {
-		rn_put(d, "[]");
-		return;
-	}
-	if (n > UINT64_MAX / esz || addr + n * esz <= addr) {
-		rn_put_ptr(d, addr);
-		return;
-	}
 	for (uint64_t i = 0; i < n; i++) {
 		struct iovec iov;
 		if (i)
@@ -1177,18 +1167,8 @@ static void put_mmsgvec(struct rn_dctx *d, uint64_t addr, uint32_t vlen, uint32_
 	uint64_t lim = d->o->abbrev_limit;
 	unsigned count = saved ? saved->count : MMSG_MAX;
 
-	if (!addr) {
-		rn_put(d, "NULL");
+	if (!rn_put_array_begin(d, addr, vlen, esz))
 		return;
-	}
-	if (!vlen) {
-		rn_put(d, "[]");
-		return;
-	}
-	if (addr + vlen * esz <= addr) {
-		rn_put_ptr(d, addr);
-		return;
-	}
 	for (uint32_t i = 0; i < vlen; i++) {
 		struct mmsghdr mm;
 		if (i)

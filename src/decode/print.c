@@ -253,6 +253,23 @@ void rn_put_xval(struct rn_dctx *d, const struct rn_xlat *x, uint64_t val, const
 		rn_put_x(d, val);
 }
 
+bool rn_put_array_begin(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t esz)
+{
+	if (!addr) {
+		rn_put(d, "NULL");
+		return false;
+	}
+	if (!n) {
+		rn_put(d, "[]");
+		return false;
+	}
+	if (n > UINT64_MAX / esz || addr + n * esz <= addr) {
+		rn_put_ptr(d, addr);
+		return false;
+	}
+	return true;
+}
+
 void rn_put_signo(struct rn_dctx *d, uint64_t sig)
 {
 	char tmp[16];
