@@ -71,7 +71,8 @@ struct otlp_sink {
 	bool has_parent;
 	char traceparent[80]; /* handed to the traced program */
 	uint64_t run_start_ns, sample_ns, timeout_ns;
-	struct rn_hmap procs; /* pid_t -> struct proc_span */
+	struct rn_hmap procs; /* thread group id -> struct proc_span */
+	struct rn_hmap tgids; /* task id -> thread group id (0: not read yet) */
 	struct rn_hmap pipes; /* channel -> latest writer clock */
 	struct rn_hmap sock_chan; /* socket inode -> channel (0: not asked yet) */
 	int diag_fd;	      /* NETLINK_SOCK_DIAG, for unix socket peers */
@@ -381,7 +382,30 @@ static uint64_t channel_of(struct otlp_sink *s, pid_t pid, uint64_t fd)
 	return *known == UINT64_MAX ? 0 : *known;
 }
 
-/* The process span for pid, created when first seen. */
+/* The process a task belongs to (its thread group), read from /proc once
+ * per task while it is stopped in front of us. */
+static pid_t group_of(struct otlp_sink *s, pid_t tid)
+{
+	pid_t *g = rn_hmap_get(&s->tgids, &tid, sizeof(tid));
+	if (!g)
+		return tid;
+	if (!*g) {
+		char path[64], line[128];
+		(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+		FILE *f = fopen(path, "re");
+		*g = tid;
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Tgid:", 5)) {
+				*g = (pid_t)atoi(line + 5);
+				break;
+			}
+		if (f)
+			(void)fclose(f);
+	}
+	return *g;
+}
+
+/* The process span for pid (a thread group id), created when first seen. */
 static struct proc_span *proc_of(struct otlp_sink *s, pid_t pid, uint64_t ts)
 {
 	struct proc_span *p = rn_hmap_get(&s->procs, &pid, sizeof(pid));
@@ -417,7 +441,7 @@ static void otlp_entry(struct rn_sink *base, const struct rn_event *ev)
 	if (!channel_write(ev))
 		return;
 	uint64_t ino = channel_of(s, ev->pid, ev->args[0]);
-	struct proc_span *p = ino ? proc_of(s, ev->pid, ev->ts_ns) : NULL;
+	struct proc_span *p = ino ? proc_of(s, group_of(s, ev->pid), ev->ts_ns) : NULL;
 	if (!p)
 		return;
 	p->entry_clock = ++p->lamport;
@@ -451,7 +475,7 @@ static void otlp_event(struct rn_sink *base, const struct rn_event *ev)
 		s->run_start_ns = ev->ts_ns;
 		atomic_store(&s->main_pid, ev->pid);
 	}
-	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
+	struct proc_span *p = proc_of(s, group_of(s, ev->pid), ev->ts_ns);
 	if (!p)
 		return;
 	uint64_t clock = event_clock(s, ev, p);
@@ -547,19 +571,22 @@ static void otlp_process(struct rn_sink *base, const struct rn_event *ev)
 	struct otlp_sink *s = (struct otlp_sink *)base;
 	if (!s->run_start_ns)
 		s->run_start_ns = ev->ts_ns;
-	struct proc_span *p = proc_of(s, ev->pid, ev->ts_ns);
+	/* Threads share their process's span; only a new process (its
+	 * leader) gets one, and only the leader's end closes it. */
+	pid_t pid = group_of(s, ev->pid);
+	struct proc_span *p = proc_of(s, pid, ev->ts_ns);
 	if (!p)
 		return;
 	p->lamport++;
 	switch (ev->kind) {
 	case RN_EV_ATTACHED:
-		/* A fork/clone child (ret = its parent): it starts after the
+		/* A fork child (ret = the forking task): it starts after the
 		 * parent's fork, so its clock starts from the parent's. */
-		if (ev->ret > 0) {
-			pid_t parent = (pid_t)ev->ret;
+		if (ev->ret > 0 && pid == ev->pid) {
+			pid_t parent = group_of(s, (pid_t)ev->ret);
 			struct proc_span *pp = proc_of(s, parent, ev->ts_ns);
-			p = rn_hmap_get(&s->procs, &ev->pid, sizeof(ev->pid)); /* the map may have moved */
-			if (pp && p) {
+			p = rn_hmap_get(&s->procs, &pid, sizeof(pid)); /* the map may have moved */
+			if (pp && p && parent != pid) {
 				p->parent = parent;
 				if (pp->lamport + 1 > p->lamport)
 					p->lamport = pp->lamport + 1;
@@ -568,6 +595,8 @@ static void otlp_process(struct rn_sink *base, const struct rn_event *ev)
 		break;
 	case RN_EV_EXITED:
 	case RN_EV_KILLED:
+		if (pid != ev->pid)
+			break; /* a thread: its process goes on */
 		if (ev->kind == RN_EV_EXITED)
 			p->exit_code = (int)ev->ret;
 		else
@@ -579,10 +608,10 @@ static void otlp_process(struct rn_sink *base, const struct rn_event *ev)
 			struct proc_span *pp = rn_hmap_get(&s->procs, &parent, sizeof(parent));
 			if (pp && pp->lamport <= c)
 				pp->lamport = c + 1;
-			p = rn_hmap_get(&s->procs, &ev->pid, sizeof(ev->pid));
+			p = rn_hmap_get(&s->procs, &pid, sizeof(pid));
 		}
 		if (p)
-			end_process(s, ev->pid, p, ev->ts_ns);
+			end_process(s, pid, p, ev->ts_ns);
 		break;
 	default:
 		break;
@@ -792,6 +821,7 @@ static void otlp_free(struct rn_sink *base)
 		free(s->cur);
 	}
 	rn_hmap_done(&s->procs);
+	rn_hmap_done(&s->tgids);
 	rn_hmap_done(&s->pipes);
 	rn_hmap_done(&s->sock_chan);
 	if (s->diag_fd >= 0)
@@ -827,6 +857,7 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 	s->o = o;
 	s->sample_ns = o->otlp_sample_threshold_us * 1000ULL;
 	rn_hmap_init(&s->procs, sizeof(struct proc_span));
+	rn_hmap_init(&s->tgids, sizeof(pid_t));
 	rn_hmap_init(&s->pipes, sizeof(uint64_t));
 	rn_hmap_init(&s->sock_chan, sizeof(uint64_t));
 	s->diag_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);

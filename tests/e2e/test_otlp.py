@@ -53,6 +53,18 @@ def test_spans_mirror_the_trace():
     assert res["process.command_line"] == fixture("structured")
 
 
+def test_threads_share_their_process_span():
+    with Receiver() as rx:
+        r = renacer(["-f", "--otlp-endpoint", rx.url], [fixture("threads")])
+    assert r.rc == 0 and not rx.errors
+    _, procs, calls = by_kind(rx.spans)
+    # Three tasks (main and two threads), one process.
+    assert len(procs) == 1, [p["name"] for p in procs]
+    assert len({c["attrs"]["thread.id"] for c in calls}) == 3
+    assert all(c["parentSpanId"] == procs[0]["spanId"] for c in calls)
+    assert procs[0]["attrs"]["process.exit_code"] == 0
+
+
 def test_source_attributes():
     with Receiver() as rx:
         renacer(["--source", "--otlp-endpoint", rx.url, "-e", "trace=getppid"], [fixture("src_sites")])
