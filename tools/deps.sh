@@ -7,7 +7,7 @@ set -eu
 # "deps.sh bench" also installs the other tracers the benchmark compares with.
 extra=""
 [ "${1:-}" = bench ] && extra="linux-perf bpftrace"
-pkgs="$extra meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libbpf-dev bpftool linux-libc-dev libcmocka-dev libdw-dev libelf-dev libiberty-dev libjansson-dev libcurl4-openssl-dev python3
+pkgs="$extra meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libbpf-dev bpftool linux-libc-dev libcmocka-dev libdw-dev libelf-dev libiberty-dev libjansson-dev libcurl4-openssl-dev libopenblas-dev liblapacke-dev python3
 python3-pytest python3-jsonschema strace chromium"
 missing=""
 for p in $pkgs; do

@@ -34,6 +34,9 @@ int rn_store_append(struct rn_store *st, const struct rn_event *ev)
 		    grow((void **)&st->ts_ns, sizeof(*st->ts_ns), cap) < 0 ||
 		    grow((void **)&st->dur_ns, sizeof(*st->dur_ns), cap) < 0 ||
 		    grow((void **)&st->ip, sizeof(*st->ip), cap) < 0 ||
+		    grow((void **)&st->arg0, sizeof(*st->arg0), cap) < 0 ||
+		    grow((void **)&st->arg2, sizeof(*st->arg2), cap) < 0 ||
+		    grow((void **)&st->src, sizeof(*st->src), cap) < 0 ||
 		    grow((void **)&st->flags, sizeof(*st->flags), cap) < 0)
 			return -ENOMEM;
 		st->cap = cap;
@@ -45,6 +48,9 @@ int rn_store_append(struct rn_store *st, const struct rn_event *ev)
 	st->ts_ns[i] = ev->ts_ns;
 	st->dur_ns[i] = ev->dur_ns;
 	st->ip[i] = ev->ip;
+	st->arg0[i] = ev->args[0];
+	st->arg2[i] = ev->args[2];
+	st->src[i] = ev->src;
 	st->flags[i] = (uint8_t)(ev->flags & (RN_EVF_ERROR | RN_EVF_NO_RETURN));
 	return 0;
 }
@@ -59,6 +65,9 @@ void rn_store_free(struct rn_store *st)
 	free(st->ts_ns);
 	free(st->dur_ns);
 	free(st->ip);
+	free(st->arg0);
+	free(st->arg2);
+	free(st->src);
 	free(st->flags);
 	free(st);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /* The event store: completed syscalls kept as columns (one array per field)
- * so statistics and analyses run over contiguous memory. About 40 bytes an
- * event: 10M events fit in ~400 MB. Rendered text is not kept; sinks that
+ * so statistics and analyses run over contiguous memory. About 64 bytes an
+ * event: 10M events fit in ~640 MB. Rendered text is not kept; sinks that
  * need it copy what they need. Not thread-safe. */
 
 #include <stddef.h>
@@ -19,6 +19,11 @@ struct rn_store {
 	uint64_t *ts_ns;  /* entry time, CLOCK_REALTIME ns */
 	uint64_t *dur_ns; /* time in the call */
 	uint64_t *ip;	  /* instruction pointer at entry (source lookup) */
+	uint64_t *arg0;	  /* first argument register (the fd of fd calls) */
+	uint64_t *arg2;	  /* third argument register (the size of read/write) */
+	/* ev->src with --source, else NULL: borrowed from the symbolizer, which
+	 * keeps it until the sinks have finished. */
+	const struct rn_srcloc **src;
 	uint8_t *flags;	  /* RN_EVF_ERROR, RN_EVF_NO_RETURN */
 };
 
