@@ -173,17 +173,20 @@ int main(int argc, char **argv)
 #ifdef RN_HAVE_BPF
 	{
 		const char *why = NULL;
-		bool ok = rn_bpf_supported(&o, &why);
-		if (o.backend == RN_BACKEND_BPF && !ok) {
+		enum rn_bpf_mode mode = rn_bpf_mode(&o, &why);
+		if (o.backend == RN_BACKEND_BPF && mode == RN_BPF_NONE) {
 			(void)fprintf(stderr, "renacer: --backend bpf: %s\n", why);
 			status = 2;
 			goto out;
 		}
-		/* auto: bpf when it serves the run and the kernel takes our
-		 * programs; if it refuses them, ptrace it is. */
-		if (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && ok && geteuid() == 0)) {
+		/* -c aggregated in the kernel: explicitly, or by auto when
+		 * privileged and the kernel takes our programs (if it refuses
+		 * them, ptrace it is). The event stream (mode STREAM) goes
+		 * through the sinks below, only when asked for. */
+		if (mode == RN_BPF_COUNTS &&
+		    (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && geteuid() == 0))) {
 			bool started;
-			status = rn_bpf_run(&o, out, &started, &diag);
+			status = rn_bpf_run_counts(&o, out, &started, &diag);
 			if (status >= 0 || started || o.backend == RN_BACKEND_BPF) {
 				if (status < 0) {
 					(void)fprintf(stderr, "renacer: %s\n", diag.msg);
@@ -192,6 +195,8 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
+		if (o.backend == RN_BACKEND_AUTO)
+			o.backend = RN_BACKEND_PTRACE;
 	}
 #else
 	if (o.backend == RN_BACKEND_BPF) {

@@ -34,12 +34,33 @@ enum {
 	OPT_EQUIVALENCE,
 	OPT_EQUIV_IGNORE,
 	OPT_BACKEND,
+	OPT_BPF_BUFFER,
 	OPT_FAIL_ON_REGRESSION,
 	OPT_OTLP_SAMPLE,
 	OPT_STATS_EXTENDED,
 	OPT_ANOMALY_THRESHOLD,
 	OPT_ANOMALY_REALTIME,
 	OPT_ANOMALY_WINDOW,
+	OPT_HPU_ANALYSIS,
+	OPT_HPU_CPU_ONLY,
+	OPT_ML_ANOMALY,
+	OPT_ML_CLUSTERS,
+	OPT_ML_COMPARE,
+	OPT_ML_OUTLIERS,
+	OPT_ML_OUTLIER_THRESHOLD,
+	OPT_ML_OUTLIER_TREES,
+	OPT_EXPLAIN,
+	OPT_DL_ANOMALY,
+	OPT_DL_THRESHOLD,
+	OPT_DL_HIDDEN,
+	OPT_DL_EPOCHS,
+	OPT_SEED,
+	OPT_SAVE_MODEL,
+	OPT_LOAD_MODEL,
+	OPT_BASELINE,
+	OPT_ANALYSIS,
+	OPT_ANALYSIS_DEEP,
+	OPT_ANALYSIS_FULL,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +96,7 @@ static const struct option long_opts[] = {
 	{ "equivalence", required_argument, NULL, OPT_EQUIVALENCE },
 	{ "equivalence-ignore", required_argument, NULL, OPT_EQUIV_IGNORE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "bpf-buffer", required_argument, NULL, OPT_BPF_BUFFER },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
@@ -83,6 +105,26 @@ static const struct option long_opts[] = {
 	{ "anomaly-threshold", required_argument, NULL, OPT_ANOMALY_THRESHOLD },
 	{ "anomaly-realtime", no_argument, NULL, OPT_ANOMALY_REALTIME },
 	{ "anomaly-window-size", required_argument, NULL, OPT_ANOMALY_WINDOW },
+	{ "hpu-analysis", no_argument, NULL, OPT_HPU_ANALYSIS },
+	{ "hpu-cpu-only", no_argument, NULL, OPT_HPU_CPU_ONLY },
+	{ "ml-anomaly", no_argument, NULL, OPT_ML_ANOMALY },
+	{ "ml-clusters", required_argument, NULL, OPT_ML_CLUSTERS },
+	{ "ml-compare", no_argument, NULL, OPT_ML_COMPARE },
+	{ "ml-outliers", no_argument, NULL, OPT_ML_OUTLIERS },
+	{ "ml-outlier-threshold", required_argument, NULL, OPT_ML_OUTLIER_THRESHOLD },
+	{ "ml-outlier-trees", required_argument, NULL, OPT_ML_OUTLIER_TREES },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "dl-anomaly", no_argument, NULL, OPT_DL_ANOMALY },
+	{ "dl-threshold", required_argument, NULL, OPT_DL_THRESHOLD },
+	{ "dl-hidden-size", required_argument, NULL, OPT_DL_HIDDEN },
+	{ "dl-epochs", required_argument, NULL, OPT_DL_EPOCHS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "save-model", required_argument, NULL, OPT_SAVE_MODEL },
+	{ "load-model", required_argument, NULL, OPT_LOAD_MODEL },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "analysis", no_argument, NULL, OPT_ANALYSIS },
+	{ "analysis-deep", no_argument, NULL, OPT_ANALYSIS_DEEP },
+	{ "analysis-full", no_argument, NULL, OPT_ANALYSIS_FULL },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
@@ -126,6 +168,34 @@ void rn_cli_help(FILE *f)
 		"      --anomaly-realtime   report slow calls as they happen, against a\n"
 		"                           sliding per-syscall baseline\n"
 		"      --anomaly-window-size N  baseline window (default 100)\n"
+		"      --analysis           pick the analyses that fit the trace and print a\n"
+		"                           summary: the top finding, why, and what to run\n"
+		"                           next; --analysis-deep adds k-means and the\n"
+		"                           autoencoder, --analysis-full the HPU report too\n"
+		"      --hpu-analysis       syscall correlation matrix (OpenBLAS) and hotspot\n"
+		"                           clusters with recommendations, on stdout\n"
+		"      --hpu-cpu-only       run the HPU analysis on the CPU (the only backend)\n"
+		"      --ml-anomaly         k-means over per-call latency; the slow cluster\n"
+		"      --ml-clusters N      clusters (default 3, at least 2)\n"
+		"      --ml-compare         k-means findings next to the z-score method's\n"
+		"      --ml-outliers        isolation forest over duration, syscall, fd, size,\n"
+		"                           inter-call gap and burst rate\n"
+		"      --ml-outlier-threshold F  contamination: outlier above score 0.5+F/2\n"
+		"                           (default 0.1)\n"
+		"      --ml-outlier-trees N trees (default 100)\n"
+		"      --explain            each finding's features: the splits that isolated\n"
+		"                           it, or each feature's share of the error\n"
+		"      --dl-anomaly         autoencoder over the same features: calls it\n"
+		"                           cannot reconstruct\n"
+		"      --dl-threshold SIGMA error above mean + SIGMA sd (default 2.0)\n"
+		"      --dl-hidden-size N   hidden units (default 3)\n"
+		"      --dl-epochs N        training passes (default 100)\n"
+		"      --seed N             seed of every analysis (default 42)\n"
+		"      --save-model FILE    save the isolation forest and autoencoder trained\n"
+		"                           on this run (docs/ml-models.md)\n"
+		"      --load-model FILE    score this run with a saved model\n"
+		"      --baseline FILE      the same, judging calls by the saved run's\n"
+		"                           thresholds\n"
 		"      --source             show the line of the program's own code that made\n"
 		"                           each call: [src/main.c:15 in main] (needs -g)\n"
 		"  -k, --stack              print the symbolized stack after each call\n"
@@ -144,9 +214,11 @@ void rn_cli_help(FILE *f)
 		"      --otlp-sample-threshold-us N  export only calls slower than N us, and errors\n"
 		"      --trace-parent TP    join this W3C trace (else $TRACEPARENT); the program\n"
 		"                           gets TRACEPARENT of renacer's root span\n"
-		"      --backend B          ptrace, bpf (in-kernel counting, near native speed;\n"
-		"                           -c only so far; needs root or CAP_BPF+CAP_PERFMON)\n"
-		"                           or auto (default: bpf when it can serve the run)\n"
+		"      --backend B          ptrace, bpf (in the kernel, near native speed: -c\n"
+		"                           aggregated there, or the event stream with the\n"
+		"                           common syscalls' memory; needs root or\n"
+		"                           CAP_BPF+CAP_PERFMON) or auto (default: bpf for -c)\n"
+		"      --bpf-buffer SIZE    bpf event ring buffer, bytes (K/M suffix; default 16M)\n"
 		"      --no-seccomp         do not push the filter down with seccomp-bpf\n"
 		"      --assert FILE        check the performance budgets in FILE (renacer.toml,\n"
 		"                           docs/assertions.md); exit 4 when one fails\n"
@@ -213,7 +285,15 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	int c, r;
 	o->string_limit = 32;
 	o->anomaly_threshold = 3.0;
+	o->bpf_buffer = 16u << 20;
 	o->anomaly_window = 100;
+	o->ml_clusters = 3;
+	o->ml_outlier_threshold = 0.1;
+	o->ml_outlier_trees = 100;
+	o->dl_threshold = 2.0;
+	o->dl_hidden = 3;
+	o->dl_epochs = 100;
+	o->seed = 42;
 	o->otlp_batch_size = 512;
 	o->otlp_batch_timeout_ms = 1000;
 	opterr = 0;
@@ -298,6 +378,104 @@ again:
 			}
 			o->anomaly_window = (unsigned)v;
 			break;
+		case OPT_HPU_ANALYSIS:
+			o->hpu_analysis = true;
+			break;
+		case OPT_HPU_CPU_ONLY:
+			o->hpu_cpu_only = true;
+			break;
+		case OPT_ML_ANOMALY:
+			o->ml_anomaly = true;
+			break;
+		case OPT_ML_CLUSTERS: {
+			/* Below 2 is refused by the analysis, exit 1, as the
+			 * original renacer does; only non-numbers are usage errors. */
+			char *end;
+			errno = 0;
+			long k = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || k > 1000) {
+				rn_diag_set(reterr, "invalid --ml-clusters '%s' (a number of clusters, 2 to 1000)",
+					    optarg);
+				return -EINVAL;
+			}
+			o->ml_clusters = k;
+			break;
+		}
+		case OPT_ML_COMPARE:
+			o->ml_compare = true;
+			break;
+		case OPT_ML_OUTLIERS:
+			o->ml_outliers = true;
+			break;
+		case OPT_ML_OUTLIER_THRESHOLD:
+		case OPT_DL_THRESHOLD: {
+			char *end;
+			errno = 0;
+			double t = strtod(optarg, &end);
+			bool dl = c == OPT_DL_THRESHOLD;
+			if (errno || end == optarg || *end || !(t >= 0) || t > (dl ? 1e6 : 1.0)) {
+				rn_diag_set(reterr, dl ? "invalid --dl-threshold '%s' (a number of standard deviations)"
+						       : "invalid --ml-outlier-threshold '%s' (a fraction, 0 to 1)",
+					    optarg);
+				return -EINVAL;
+			}
+			*(dl ? &o->dl_threshold : &o->ml_outlier_threshold) = t;
+			break;
+		}
+		case OPT_ML_OUTLIER_TREES:
+		case OPT_DL_HIDDEN:
+		case OPT_DL_EPOCHS: {
+			static const struct {
+				int opt;
+				const char *name;
+				unsigned long max;
+			} lim[] = { { OPT_ML_OUTLIER_TREES, "--ml-outlier-trees", 100000 },
+				    { OPT_DL_HIDDEN, "--dl-hidden-size", 64 },
+				    { OPT_DL_EPOCHS, "--dl-epochs", 1000000 } };
+			size_t k = c == OPT_ML_OUTLIER_TREES ? 0 : c == OPT_DL_HIDDEN ? 1 : 2;
+			if (parse_uint(optarg, lim[k].max, &v) < 0 || v == 0) {
+				rn_diag_set(reterr, "invalid %s '%s' (1 to %lu)", lim[k].name, optarg, lim[k].max);
+				return -EINVAL;
+			}
+			*(k == 0 ? &o->ml_outlier_trees : k == 1 ? &o->dl_hidden : &o->dl_epochs) = (unsigned)v;
+			break;
+		}
+		case OPT_EXPLAIN:
+			o->explain = true;
+			break;
+		case OPT_DL_ANOMALY:
+			o->dl_anomaly = true;
+			break;
+		case OPT_SEED: {
+			char *end;
+			errno = 0;
+			if (!*optarg || *optarg == '-')
+				errno = EINVAL;
+			unsigned long long sd = errno ? 0 : strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end) {
+				rn_diag_set(reterr, "invalid --seed '%s' (a non-negative integer)", optarg);
+				return -EINVAL;
+			}
+			o->seed = sd;
+			break;
+		}
+		case OPT_SAVE_MODEL:
+			o->save_model = optarg;
+			break;
+		case OPT_LOAD_MODEL:
+			o->load_model = optarg;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_ANALYSIS:
+		case OPT_ANALYSIS_DEEP:
+		case OPT_ANALYSIS_FULL: {
+			unsigned lvl = c == OPT_ANALYSIS ? 1 : c == OPT_ANALYSIS_DEEP ? 2 : 3;
+			if (lvl > o->analysis_level)
+				o->analysis_level = lvl;
+			break;
+		}
 		case 'w':
 			break;
 		case 'q':
@@ -364,6 +542,25 @@ again:
 			}
 			o->otlp_batch_size = (unsigned)v;
 			break;
+		case OPT_BPF_BUFFER: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (*end == 'K' || *end == 'k')
+				n <<= 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				n <<= 20, end++;
+			if (errno || end == optarg || *end || n < 4096 || n > (1ull << 30)) {
+				rn_diag_set(reterr, "invalid --bpf-buffer '%s' (4K to 1024M bytes)", optarg);
+				return -EINVAL;
+			}
+			/* A ring buffer is a power of two pages. */
+			unsigned size = 4096;
+			while (size < n)
+				size <<= 1;
+			o->bpf_buffer = size;
+			break;
+		}
 		case OPT_BACKEND:
 			if (!strcmp(optarg, "auto"))
 				o->backend = RN_BACKEND_AUTO;
@@ -496,6 +693,11 @@ again:
 	}
 	if (summary_only && summary_also) {
 		rn_diag_set(reterr, "-c and -C cannot be used together");
+		return -EINVAL;
+	}
+	if (o->load_model && o->baseline) {
+		rn_diag_set(reterr, "--load-model and --baseline cannot be used together (--baseline "
+				    "loads a model too)");
 		return -EINVAL;
 	}
 	o->summary_only = summary_only;

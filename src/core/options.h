@@ -51,6 +51,25 @@ struct rn_options {
 	double anomaly_threshold; /* --anomaly-threshold SIGMA (default 3.0) */
 	bool anomaly_realtime;	  /* --anomaly-realtime */
 	unsigned anomaly_window;  /* --anomaly-window-size N (default 100) */
+	/* Analyses at the end of the run (src/analysis/ml, docs/ml-models.md). */
+	bool hpu_analysis;	      /* --hpu-analysis: correlation and hotspot clusters, stdout */
+	bool hpu_cpu_only;	      /* --hpu-cpu-only: never offload (there is only the CPU path) */
+	bool ml_anomaly;	      /* --ml-anomaly: k-means over per-call latency */
+	long ml_clusters;	      /* --ml-clusters N (default 3; below 2 is refused, exit 1) */
+	bool ml_compare;	      /* --ml-compare: k-means vs z-score side by side */
+	bool ml_outliers;	      /* --ml-outliers: isolation forest over per-call features */
+	double ml_outlier_threshold;  /* --ml-outlier-threshold: contamination (default 0.1) */
+	unsigned ml_outlier_trees;    /* --ml-outlier-trees N (default 100) */
+	bool explain;		      /* --explain: every feature's part in each finding */
+	bool dl_anomaly;	      /* --dl-anomaly: autoencoder reconstruction error */
+	double dl_threshold;	      /* --dl-threshold SIGMA (default 2.0) */
+	unsigned dl_hidden;	      /* --dl-hidden-size N (default 3) */
+	unsigned dl_epochs;	      /* --dl-epochs N (default 100) */
+	unsigned long long seed;      /* --seed N (default 42): every analysis is a function of it */
+	const char *save_model;	      /* --save-model FILE */
+	const char *load_model;	      /* --load-model FILE: score with a model, thresholds from this run */
+	const char *baseline;	      /* --baseline FILE: score and judge against a good run's model */
+	unsigned analysis_level;      /* --analysis 1, --analysis-deep 2, --analysis-full 3 */
 	bool source;		  /* --source: attribute each call to the program's code */
 	bool stack;		  /* -k/--stack: the whole symbolized stack */
 	bool function_time;	  /* --function-time: per-function profile */
@@ -68,6 +87,7 @@ struct rn_options {
 	unsigned otlp_batch_timeout_ms;	  /* --otlp-batch-timeout-ms (default 1000) */
 	unsigned long otlp_sample_threshold_us; /* --otlp-sample-threshold-us (0: all) */
 	enum rn_backend backend;	  /* --backend */
+	unsigned bpf_buffer;		  /* --bpf-buffer: ring-buffer bytes (power of 2) */
 	const char *assert_file;	  /* --assert renacer.toml */
 	const char *equivalence;	  /* --equivalence "ORIGINAL ARGS" */
 	char **equiv_ignore;		  /* --equivalence-ignore ERE, repeatable; owned array */

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef RN_HAVE_BPF
+#include "backend/bpf/bpf.h"
+#endif
 #include "backend/ptrace/ptrace.h"
 #include "filter/filter.h"
 #include "symbolize/symbolize.h"
@@ -23,7 +26,14 @@ int rn_session_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn
 			return -ENOMEM;
 		}
 	}
-	int r = rn_ptrace_run(o, sinks, sym, &res, reterr);
+	int r;
+#ifdef RN_HAVE_BPF
+	/* main.c chose: an explicit --backend bpf that is not -c streams. */
+	if (o->backend == RN_BACKEND_BPF)
+		r = rn_bpf_run_stream(o, sinks, &res, reterr);
+	else
+#endif
+		r = rn_ptrace_run(o, sinks, sym, &res, reterr);
 	int fr = rn_sinks_finish(sinks, &res);
 	rn_symbolizer_free(sym);
 	if (r < 0)

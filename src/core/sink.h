@@ -18,6 +18,7 @@ struct rn_run_result {
 	int exit_status;      /* renacer's own exit status: the traced program's */
 	uint64_t wall_ns;     /* whole run */
 	bool interrupted;     /* Ctrl-C / SIGTERM ended the run */
+	uint64_t lost_events; /* calls the backend could not report (bpf ring buffer full) */
 };
 
 /* What a sink needs from the capture, so the backend can skip work. */

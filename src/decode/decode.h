@@ -100,6 +100,8 @@ const char *rn_signal_name(int sig, char *tmp, size_t tmplen);
 
 /* Render a siginfo the way strace shows it in "--- SIGCHLD {...} ---" (signal.c). */
 void rn_decode_siginfo(struct rn_dctx *d, const siginfo_t *si);
+/* The same, appended to b ("{}" when nothing could be rendered). */
+void rn_siginfo_text(struct rn_buf *b, const siginfo_t *si);
 
 /* --- printing vocabulary (print.c) --- */
 void rn_sep(struct rn_dctx *d);
@@ -162,5 +164,21 @@ ssize_t rn_mem_read_partial(pid_t pid, uint64_t addr, void *buf, size_t len);
 /* Read a NUL-terminated string of at most len bytes (NUL excluded); returns
  * its length, len+1 when no NUL was found within len bytes, or -errno. */
 ssize_t rn_mem_read_str(pid_t pid, uint64_t addr, char *buf, size_t len);
+/* Memory captured elsewhere (the bpf backend copies it in the kernel at
+ * entry and exit): while a snapshot is set, the readers above serve from it
+ * on this thread, newest list first, and fail with -EFAULT for anything it
+ * does not hold, so decoders print the address as for unreadable memory. */
+struct rn_memblob {
+	uint64_t addr;
+	const unsigned char *data;
+	size_t len;
+};
+struct rn_memsnap {
+	const struct rn_memblob *v;
+	size_t n;
+	const struct rn_memsnap *next; /* consulted after this one */
+};
+/* Decode from s from now on (NULL: the live process again). */
+void rn_mem_use_snapshot(const struct rn_memsnap *s);
 /* Read an object; on failure print its address (or NULL) and return false. */
 bool rn_fetch_or_addr(struct rn_dctx *d, uint64_t addr, void *obj, size_t size);

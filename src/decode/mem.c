@@ -12,12 +12,66 @@
 
 #define PAGE_SZ 4096u
 
+/* Set while decoding a call from captured memory (the bpf backend). */
+static __thread const struct rn_memsnap *snap;
+
+void rn_mem_use_snapshot(const struct rn_memsnap *s)
+{
+	snap = s;
+}
+
+/* The captured region holding addr, the newest capture first; *avail: the
+ * bytes known from addr on. */
+static const struct rn_memblob *snap_find(uint64_t addr, size_t *avail)
+{
+	for (const struct rn_memsnap *s = snap; s; s = s->next)
+		for (size_t i = 0; i < s->n; i++) {
+			const struct rn_memblob *b = &s->v[i];
+			if (addr >= b->addr && addr - b->addr < b->len) {
+				*avail = b->len - (size_t)(addr - b->addr);
+				return b;
+			}
+		}
+	return NULL;
+}
+
+static int snap_read(uint64_t addr, void *buf, size_t len)
+{
+	size_t avail;
+	const struct rn_memblob *b = snap_find(addr, &avail);
+	if (!b || avail < len)
+		return -EFAULT;
+	memcpy(buf, b->data + (addr - b->addr), len);
+	return 0;
+}
+
+static ssize_t snap_read_str(uint64_t addr, char *buf, size_t len)
+{
+	size_t avail;
+	const struct rn_memblob *b = snap_find(addr, &avail);
+	if (!b)
+		return -EFAULT;
+	const unsigned char *p = b->data + (addr - b->addr);
+	size_t n = avail < len ? avail : len;
+	const unsigned char *nul = memchr(p, '\0', n);
+	if (nul) {
+		memcpy(buf, p, (size_t)(nul - p) + 1);
+		return nul - p;
+	}
+	if (avail < len)
+		return -EFAULT; /* its end was not captured */
+	memcpy(buf, p, len);
+	return (ssize_t)len + 1;
+}
+
 int rn_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
 	if (addr == 0)
 		return -EFAULT;
+	if (snap)
+		return snap_read(addr, buf, len);
 	struct iovec local = { buf, len };
 	struct iovec remote = { (void *)(uintptr_t)addr, len };
 	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
@@ -33,6 +87,15 @@ ssize_t rn_mem_read_partial(pid_t pid, uint64_t addr, void *buf, size_t len)
 	size_t got = 0;
 	if (addr == 0)
 		return -EFAULT;
+	if (snap) {
+		size_t avail;
+		const struct rn_memblob *b = snap_find(addr, &avail);
+		if (!b)
+			return -EFAULT;
+		got = avail < len ? avail : len;
+		memcpy(buf, b->data + (addr - b->addr), got);
+		return (ssize_t)got;
+	}
 	while (got < len) {
 		size_t chunk = PAGE_SZ - ((addr + got) & (PAGE_SZ - 1));
 		if (chunk > len - got)
@@ -57,6 +120,8 @@ ssize_t rn_mem_read_str(pid_t pid, uint64_t addr, char *buf, size_t len)
 	size_t got = 0;
 	if (addr == 0)
 		return -EFAULT;
+	if (snap)
+		return snap_read_str(addr, buf, len);
 	while (got < len) {
 		size_t chunk = PAGE_SZ - ((addr + got) & (PAGE_SZ - 1));
 		if (chunk > len - got)

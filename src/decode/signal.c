@@ -498,3 +498,21 @@ RN_SYS_FUNC(rt_sigreturn)
 	rn_put(d, "}");
 	return RN_DEC_DONE;
 }
+
+void rn_siginfo_text(struct rn_buf *b, const siginfo_t *si)
+{
+	struct rn_buf out = { 0 };
+	struct rn_dctx d;
+	unsigned narg = 0;
+	uint32_t off[RN_MAX_ARGS + 1];
+	struct rn_decode_opts o = { 32, 32 };
+	memset(&d, 0, sizeof(d));
+	d.out = &out;
+	d.rx = &out;
+	d.narg = &narg;
+	d.arg_off = off;
+	d.o = &o;
+	rn_decode_siginfo(&d, si);
+	rn_buf_putn(b, out.p ? out.p : "{}", out.p ? out.len : 2);
+	rn_buf_done(&out);
+}

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: MIT
-/* The bpf backend, -c mode: the program runs at near-native speed while
- * the kernel side (renacer.bpf.c) counts and times its syscalls; renacer
- * reads the per-CPU aggregates once the program has exited and prints the
- * same table as the ptrace backend.
+/* The bpf backend. The program runs at near-native speed while the kernel
+ * side (renacer.bpf.c) either
+ *  - counts and times its syscalls per CPU (-c): renacer reads the
+ *    aggregates once the program has exited and prints the same table as
+ *    the ptrace backend (and, with --stats-extended, percentiles read from
+ *    the in-kernel histogram), or
+ *  - streams every traced call through a ring buffer with the memory its
+ *    decoder needs: renacer decodes the records with the same decoders as
+ *    the ptrace backend and hands the events to the same sinks.
  *
- * The child is started held: it blocks on a pipe before execve until its
- * pid is in the traced map and the programs are attached, so no call is
- * missed; its first traced call is the execve, as with ptrace. */
+ * Targets: a child started held (it blocks on a pipe before execve until
+ * its pid is in the traced map and the programs are attached, so no call
+ * is missed; its first traced call is the execve, as with ptrace), or
+ * processes named with -p. -f follows the tree in the kernel. */
 #include "backend/bpf/bpf.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +35,144 @@
 #include <unistd.h>
 
 #include "analysis/summary.h"
+#include "backend/bpf/captures.h"
 #include "backend/ptrace/ptrace.h"
+#include "decode/decode.h"
 #include "filter/filter.h"
 #include "renacer.skel.h"
 
-#define MAX_SYSCALLS 512
-#define HIST_BUCKETS 64
-
-/* Must match struct rn_bpf_stat in renacer.bpf.c. */
-struct bpf_stat {
-	uint64_t calls, errors, total_ns;
-	uint64_t hist[HIST_BUCKETS];
-};
-
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's messages only with RENACER_BPF_DEBUG set (verifier logs). */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
+	if (!getenv("RENACER_BPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* --- choosing ---------------------------------------------------------- */
+
+enum rn_bpf_mode rn_bpf_mode(const struct rn_options *o, const char **why)
+{
+	if (o->source || o->stack || o->function_time) {
+		*why = "--source, -k and --function-time unwind the program's stack, which only the "
+		       "ptrace backend does";
+		return RN_BPF_NONE;
+	}
+	if (o->otlp_endpoint) {
+		*why = "--otlp-endpoint links processes through their live file descriptors, which "
+		       "only the ptrace backend follows";
+		return RN_BPF_NONE;
+	}
+	if (o->summary_only && o->format == RN_FMT_TEXT && !o->anomaly_realtime && !o->assert_file &&
+	    !o->equivalence)
+		return RN_BPF_COUNTS;
+	*why = "the event stream decodes the common syscalls' memory only; ask for it with "
+	       "--backend bpf";
+	return RN_BPF_STREAM;
+}
+
+/* --- loading ----------------------------------------------------------- */
+
+/* The minimal BTF generated for the build kernel (tools/embed.py). */
+extern const unsigned char rn_min_btf[];
+extern const size_t rn_min_btf_len;
+extern const char rn_min_btf_kernel[], rn_min_btf_vmlinux_size[];
+
+/* On the kernel renacer was built on, the embedded minimal BTF, as a
+ * memfd path; NULL elsewhere (libbpf then reads the running kernel's). */
+static int min_btf_fd(char *path, size_t len)
+{
+	struct utsname u;
+	struct stat st;
+	if (uname(&u) != 0 || strcmp(u.release, rn_min_btf_kernel) != 0 ||
+	    stat("/sys/kernel/btf/vmlinux", &st) != 0 ||
+	    (uint64_t)st.st_size != strtoull(rn_min_btf_vmlinux_size, NULL, 10))
+		return -1;
+	int fd = memfd_create("renacer-btf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, rn_min_btf, rn_min_btf_len) != (ssize_t)rn_min_btf_len) {
+		(void)close(fd);
+		return -1;
+	}
+	(void)snprintf(path, len, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/* Open and load the programs for o (stream: the event records), fill the
+ * filter bitmap and the capture table. NULL with err set on failure. */
+static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct rn_diag *err)
+{
+	libbpf_set_print(libbpf_log);
+	char btf_path[64];
+	int btf_fd = min_btf_fd(btf_path, sizeof(btf_path));
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_fd >= 0 ? btf_path : NULL);
+	struct renacer_bpf *skel = renacer_bpf__open_opts(&opts);
+	if (!skel) {
+		int e = errno;
+		if (btf_fd >= 0)
+			(void)close(btf_fd);
+		rn_diag_set(err, "the bpf backend cannot open its programs: %s", strerror(e));
+		return NULL;
+	}
+	skel->rodata->follow = o->follow;
+	skel->rodata->stream = stream;
+	/* -c needs neither the ring buffer nor the task and signal records. */
+	unsigned rb = stream ? o->bpf_buffer : 4096;
+	(void)bpf_map__set_max_entries(skel->maps.events, rb);
+	if (!stream) {
+		(void)bpf_program__set_autoload(skel->progs.on_task_exit, false);
+		(void)bpf_program__set_autoload(skel->progs.on_signal, false);
+	}
+	int r = renacer_bpf__load(skel);
+	/* libbpf reads the custom BTF during the load. */
+	if (btf_fd >= 0)
+		(void)close(btf_fd);
+	if (r) {
+		rn_diag_set(err,
+			    "the bpf backend cannot load its programs (%s): it needs root, or CAP_BPF and "
+			    "CAP_PERFMON, and a kernel with BTF (/sys/kernel/btf/vmlinux)",
+			    strerror(-r));
+		renacer_bpf__destroy(skel);
+		return NULL;
+	}
+	/* The filter as a bitmap: untraced calls end in the kernel. */
+	for (uint32_t w = 0; w < RN_MAX_SYSCALLS / 64; w++) {
+		uint64_t bits = 0;
+		for (int b = 0; b < 64; b++)
+			if (rn_filter_match(o->filter, (long)(w * 64 + (uint32_t)b)))
+				bits |= 1ULL << b;
+		(void)bpf_map_update_elem(bpf_map__fd(skel->maps.filter), &w, &bits, BPF_ANY);
+	}
+	if (stream) {
+		static struct rn_capspec spec[RN_MAX_SYSCALLS];
+		(void)rn_bpf_captures(o->string_limit, spec, RN_MAX_SYSCALLS);
+		int fd = bpf_map__fd(skel->maps.caps);
+		for (uint32_t nr = 0; nr < RN_MAX_SYSCALLS; nr++)
+			if (spec[nr].c[0].kind != RN_CAP_NONE)
+				(void)bpf_map_update_elem(fd, &nr, &spec[nr], BPF_ANY);
+	}
+	return skel;
+}
+
+static struct bpf_link **link_slots(struct renacer_bpf *skel, size_t *n)
+{
+	static struct bpf_link **v[5];
+	v[0] = &skel->links.on_fork;
+	v[1] = &skel->links.on_task_exit;
+	v[2] = &skel->links.on_signal;
+	v[3] = &skel->links.on_enter;
+	v[4] = &skel->links.on_exit;
+	*n = 5;
+	return (struct bpf_link **)v;
 }
 
 static void *unlink_one(void *link)
@@ -54,17 +182,17 @@ static void *unlink_one(void *link)
 }
 
 /* Unlinking a tracepoint program waits for an RCU grace period (some 75 ms
- * each here): the three go in parallel, so renacer's exit waits once. */
+ * each here): they go in parallel, so the wait is paid once. */
 static void unlink_parallel(struct renacer_bpf *skel)
 {
-	struct bpf_link **links[] = { &skel->links.on_fork, &skel->links.on_enter,
-				      &skel->links.on_exit };
-	pthread_t th[3];
-	bool started[3] = { false };
-	for (int i = 0; i < 3; i++)
+	size_t n;
+	struct bpf_link ***links = (struct bpf_link ***)link_slots(skel, &n);
+	pthread_t th[5];
+	bool started[5] = { false };
+	for (size_t i = 0; i < n; i++)
 		if (*links[i])
 			started[i] = pthread_create(&th[i], NULL, unlink_one, *links[i]) == 0;
-	for (int i = 0; i < 3; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (started[i])
 			(void)pthread_join(th[i], NULL);
 		else if (*links[i])
@@ -103,9 +231,11 @@ static void teardown(struct renacer_bpf *skel)
 		if (pid > 0) {
 			/* Our copies of the links go without unlinking; the write
 			 * end of the pipe stays open until our exit, on purpose. */
-			bpf_link__disconnect(skel->links.on_fork);
-			bpf_link__disconnect(skel->links.on_enter);
-			bpf_link__disconnect(skel->links.on_exit);
+			size_t n;
+			struct bpf_link ***links = (struct bpf_link ***)link_slots(skel, &n);
+			for (size_t i = 0; i < n; i++)
+				if (*links[i])
+					bpf_link__disconnect(*links[i]);
 			return;
 		}
 		(void)close(gone[1]);
@@ -113,104 +243,39 @@ static void teardown(struct renacer_bpf *skel)
 	unlink_parallel(skel);
 }
 
-bool rn_bpf_supported(const struct rn_options *o, const char **why)
-{
-	if (!o->argv) {
-		*why = "-p (attaching) is not supported by the bpf backend yet";
-		return false;
-	}
-	if (!o->summary_only || o->format != RN_FMT_TEXT || o->stats_extended || o->source || o->stack ||
-	    o->function_time || o->otlp_endpoint || o->anomaly_realtime || o->assert_file) {
-		*why = "the bpf backend supports -c (the summary table) only, so far";
-		return false;
-	}
-	return true;
-}
+/* --- targets ----------------------------------------------------------- */
 
-/* The minimal BTF generated for the build kernel (tools/embed.py). */
-extern const unsigned char rn_min_btf[];
-extern const size_t rn_min_btf_len;
-extern const char rn_min_btf_kernel[], rn_min_btf_vmlinux_size[];
+struct target {
+	pid_t child;  /* the program we started, 0 with -p */
+	int go;	      /* its start pipe */
+};
 
-/* On the kernel renacer was built on, the embedded minimal BTF, as a
- * memfd path; NULL elsewhere (libbpf then reads the running kernel's). */
-static int min_btf_fd(char *path, size_t len)
+/* Fork the program, held before its execve. */
+static int spawn_held(const struct rn_options *o, struct target *t, struct rn_diag *err)
 {
-	struct utsname u;
-	struct stat st;
-	if (uname(&u) != 0 || strcmp(u.release, rn_min_btf_kernel) != 0 ||
-	    stat("/sys/kernel/btf/vmlinux", &st) != 0 ||
-	    (uint64_t)st.st_size != strtoull(rn_min_btf_vmlinux_size, NULL, 10))
-		return -1;
-	int fd = memfd_create("renacer-btf", MFD_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (write(fd, rn_min_btf, rn_min_btf_len) != (ssize_t)rn_min_btf_len) {
-		(void)close(fd);
-		return -1;
-	}
-	(void)snprintf(path, len, "/proc/self/fd/%d", fd);
-	return fd;
-}
-
-int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
-{
-	*started = false;
-	libbpf_set_print(quiet_print);
-	char btf_path[64];
-	int btf_fd = min_btf_fd(btf_path, sizeof(btf_path));
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_fd >= 0 ? btf_path : NULL);
-	struct renacer_bpf *skel = renacer_bpf__open_opts(&opts);
-	if (!skel && btf_fd >= 0)
-		(void)close(btf_fd);
-	if (!skel) {
-		rn_diag_set(err, "the bpf backend cannot open its programs: %s", strerror(errno));
-		return -errno;
-	}
-	skel->rodata->follow = o->follow;
-	int r = renacer_bpf__load(skel);
-	/* libbpf reads the custom BTF during the load. */
-	if (btf_fd >= 0)
-		(void)close(btf_fd);
-	if (r) {
-		rn_diag_set(err,
-			    "the bpf backend cannot load its programs (%s): it needs root, or CAP_BPF and "
-			    "CAP_PERFMON, and a kernel with BTF (/sys/kernel/btf/vmlinux)",
-			    strerror(-r));
-		renacer_bpf__destroy(skel);
-		return r;
-	}
-	/* The filter as a bitmap: untraced calls end in the kernel. */
-	for (uint32_t w = 0; w < MAX_SYSCALLS / 64; w++) {
-		uint64_t bits = 0;
-		for (int b = 0; b < 64; b++)
-			if (rn_filter_match(o->filter, (long)(w * 64 + (uint32_t)b)))
-				bits |= 1ULL << b;
-		(void)bpf_map_update_elem(bpf_map__fd(skel->maps.filter), &w, &bits, BPF_ANY);
-	}
 	char *prog = rn_find_program(o->argv[0]);
 	if (!prog) {
 		int e = errno;
 		rn_diag_set(err, "cannot run '%s': %s", o->argv[0], strerror(e));
-		renacer_bpf__destroy(skel);
 		return -e;
 	}
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		int e = errno;
 		free(prog);
-		renacer_bpf__destroy(skel);
 		rn_diag_set(err, "pipe: %s", strerror(e));
 		return -e;
 	}
 	pid_t pid = fork();
-	*started = pid > 0;
 	if (pid == 0) {
 		char c;
 		(void)close(go[1]);
 		/* Held here until the parent has attached. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
+		for (size_t i = 0; i < sizeof(o->env_add) / sizeof(o->env_add[0]); i++)
+			if (o->env_add[i])
+				(void)putenv(o->env_add[i]);
 		execv(prog, o->argv);
 		(void)fprintf(stderr, "renacer: cannot run '%s': %s\n", o->argv[0], strerror(errno));
 		_exit(127);
@@ -220,71 +285,801 @@ int rn_bpf_run(const struct rn_options *o, FILE *report, bool *started, struct r
 	if (pid < 0) {
 		int e = errno;
 		(void)close(go[1]);
-		renacer_bpf__destroy(skel);
 		rn_diag_set(err, "fork: %s", strerror(e));
 		return -e;
 	}
-	uint32_t key = (uint32_t)pid;
-	uint8_t held = 2; /* HELD in renacer.bpf.c: traced from its execve on */
-	r = bpf_map_update_elem(bpf_map__fd(skel->maps.traced), &key, &held, BPF_ANY);
+	t->child = pid;
+	t->go = go[1];
+	return 0;
+}
+
+/* Put the targets in the traced map and attach. On failure a held child
+ * is killed. */
+static int start(const struct rn_options *o, struct renacer_bpf *skel, struct target *t,
+		 struct rn_diag *err)
+{
+	int fd = bpf_map__fd(skel->maps.traced);
+	int r = 0;
+	if (t->child) {
+		uint32_t key = (uint32_t)t->child;
+		uint8_t held = 2; /* HELD in renacer.bpf.c: traced from its execve on */
+		r = bpf_map_update_elem(fd, &key, &held, BPF_ANY);
+	} else {
+		for (size_t i = 0; i < o->npids && r == 0; i++) {
+			if (kill(o->pids[i], 0) != 0 && errno == ESRCH) {
+				rn_diag_set(err, "cannot attach to process %d: %s", o->pids[i], strerror(ESRCH));
+				return -ESRCH;
+			}
+			uint32_t key = (uint32_t)o->pids[i];
+			uint8_t on = 1;
+			r = bpf_map_update_elem(fd, &key, &on, BPF_ANY);
+		}
+	}
 	if (r == 0)
 		r = renacer_bpf__attach(skel);
 	if (r) {
-		(void)kill(pid, SIGKILL);
-		(void)close(go[1]);
-		(void)waitpid(pid, NULL, 0);
+		if (t->child) {
+			(void)kill(t->child, SIGKILL);
+			(void)close(t->go);
+			(void)waitpid(t->child, NULL, 0);
+		}
 		rn_diag_set(err, "the bpf backend cannot attach its programs: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* Let the held child exec. */
+static void release(struct target *t)
+{
+	if (!t->child)
+		return;
+	if (write(t->go, "g", 1) != 1)
+		(void)kill(t->child, SIGKILL);
+	(void)close(t->go);
+}
+
+/* --- -c: aggregates ---------------------------------------------------- */
+
+/* The range of histogram bucket b: [lo, hi). */
+static void bucket_range(unsigned b, double *lo, double *hi)
+{
+	if (b < RN_HIST_SUB) {
+		*lo = b;
+		*hi = b + 1;
+		return;
+	}
+	unsigned lg = RN_HIST_SUB_BITS + (b - RN_HIST_SUB) / RN_HIST_SUB;
+	unsigned sub = (b - RN_HIST_SUB) % RN_HIST_SUB;
+	double w = ldexp(1.0, (int)(lg - RN_HIST_SUB_BITS));
+	*lo = (RN_HIST_SUB + sub) * w;
+	*hi = *lo + w;
+}
+
+/* The p-th percentile from a histogram of n calls, on the same rank rule
+ * as the exact report (rank p/100 * (n-1)), interpolated inside the
+ * bucket and clamped to the observed min and max. */
+static double hist_percentile(const uint64_t *h, uint64_t n, double p, uint64_t mn, uint64_t mx)
+{
+	double rank = p / 100.0 * (double)(n - 1);
+	uint64_t seen = 0;
+	for (unsigned b = 0; b < RN_HIST_BUCKETS; b++) {
+		if (!h[b])
+			continue;
+		if (rank < (double)(seen + h[b])) {
+			double lo, hi;
+			bucket_range(b, &lo, &hi);
+			double v = lo + (hi - lo) * ((rank - (double)seen) + 0.5) / (double)h[b];
+			if (v < (double)mn)
+				v = (double)mn;
+			if (v > (double)mx)
+				v = (double)mx;
+			return v;
+		}
+		seen += h[b];
+	}
+	return (double)mx;
+}
+
+struct agg {
+	struct rn_bpf_stat s;
+	int nr;
+};
+
+static int by_total(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+	if (x->s.total_ns != y->s.total_ns)
+		return x->s.total_ns > y->s.total_ns ? -1 : 1;
+	return x->nr - y->nr;
+}
+
+/* --stats-extended after -c: the same report as from the event store,
+ * percentiles from the histogram (within 6.25%, see wire.h), mean exact,
+ * stddev from the bucket midpoints; anomalies as counts of calls in buckets
+ * wholly above the threshold. */
+static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_total);
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += v[i].s.calls;
+	(void)fprintf(f,
+		      "\nLatency per syscall (microseconds, from the in-kernel histogram over %llu calls; "
+		      "percentiles within 6.25%%):\n",
+		      (unsigned long long)total);
+	(void)fprintf(f, "%-18s %9s %11s %11s %11s %11s %11s %11s %11s %11s %11s\n", "syscall", "calls",
+		      "mean", "stddev", "min", "p50", "p75", "p90", "p95", "p99", "max");
+	double *sd = calloc(n ? n : 1, sizeof(*sd));
+	for (size_t i = 0; i < n; i++) {
+		const struct rn_bpf_stat *s = &v[i].s;
+		double mean = (double)s->total_ns / (double)s->calls, var = 0;
+		for (unsigned b = 0; b < RN_HIST_BUCKETS; b++) {
+			if (!s->hist[b])
+				continue;
+			double lo, hi;
+			bucket_range(b, &lo, &hi);
+			double mid = (lo + hi) / 2 - mean;
+			var += (double)s->hist[b] * mid * mid;
+		}
+		double dev = sqrt(var / (double)s->calls);
+		if (sd)
+			sd[i] = dev;
+		double p[5] = { 50, 75, 90, 95, 99 };
+		for (int k = 0; k < 5; k++)
+			p[k] = hist_percentile((const uint64_t *)s->hist, s->calls, p[k], s->min_ns, s->max_ns) / 1e3;
+		const struct rn_sysent *e = rn_syscall_get(v[i].nr);
+		(void)fprintf(f, "%-18s %9llu %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f\n",
+			      e ? e->name : "syscall_unknown", (unsigned long long)s->calls, mean / 1e3,
+			      dev / 1e3, (double)s->min_ns / 1e3, p[0], p[1], p[2], p[3], p[4],
+			      (double)s->max_ns / 1e3);
+	}
+	double thr = o->anomaly_threshold;
+	(void)fprintf(f,
+		      "\nAnomalies (calls more than %.1f sigma above their syscall's mean; syscalls with "
+		      ">= 10 calls; counted from the histogram, no per-call list without the event "
+		      "stream):\n",
+		      thr);
+	size_t listed = 0;
+	for (size_t i = 0; sd && i < n; i++) {
+		const struct rn_bpf_stat *s = &v[i].s;
+		double mean = (double)s->total_ns / (double)s->calls;
+		double dev = sd[i] > 0.10 * mean ? sd[i] : 0.10 * mean;
+		if (s->calls < 10)
+			continue;
+		uint64_t above = 0;
+		for (unsigned b = 0; b < RN_HIST_BUCKETS; b++) {
+			double lo, hi;
+			bucket_range(b, &lo, &hi);
+			if (s->hist[b] && (lo - mean) / dev > thr)
+				above += s->hist[b];
+		}
+		if (!above)
+			continue;
+		const struct rn_sysent *e = rn_syscall_get(v[i].nr);
+		(void)fprintf(f, "  %-18s %llu calls (slowest %.3f us; mean %.3f us, stddev %.3f us)\n",
+			      e ? e->name : "syscall_unknown", (unsigned long long)above,
+			      (double)s->max_ns / 1e3, mean / 1e3, sd[i] / 1e3);
+		listed++;
+	}
+	if (!listed)
+		(void)fprintf(f, "  none\n");
+	free(sd);
+}
+
+int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
+{
+	*started = false;
+	struct renacer_bpf *skel = load(o, false, err);
+	if (!skel)
+		return -EPERM;
+	struct target t = { 0 };
+	int r = o->argv ? spawn_held(o, &t, err) : 0;
+	if (r == 0)
+		r = start(o, skel, &t, err);
+	if (r) {
 		renacer_bpf__destroy(skel);
 		return r;
 	}
-	/* Ctrl-C reaches the program (same terminal group); we wait for it. */
+	*started = true;
+	/* Ctrl-C reaches the program (same terminal group); we wait for it.
+	 * With -p, Ctrl-C ends the count and leaves the processes running. */
 	struct sigaction ign = { 0 }, old_int, old_term;
 	ign.sa_handler = SIG_IGN;
-	(void)sigaction(SIGINT, &ign, &old_int);
-	(void)sigaction(SIGTERM, &ign, &old_term);
-	if (write(go[1], "g", 1) != 1)
-		(void)kill(pid, SIGKILL);
-	(void)close(go[1]);
+	if (t.child) {
+		(void)sigaction(SIGINT, &ign, &old_int);
+		(void)sigaction(SIGTERM, &ign, &old_term);
+	}
+	release(&t);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	(void)sigaction(SIGINT, &old_int, NULL);
-	(void)sigaction(SIGTERM, &old_term, NULL);
-	/* No detach here: unlinking tracepoint programs waits for an RCU grace period
-	 * (a quarter second here); the maps are read with the programs still
-	 * attached, which only untraced tasks reach now. */
-
-	/* Sum the per-CPU rows into the table. */
+	if (t.child) {
+		while (waitpid(t.child, &status, 0) < 0 && errno == EINTR)
+			;
+		(void)sigaction(SIGINT, &old_int, NULL);
+		(void)sigaction(SIGTERM, &old_term, NULL);
+	} else {
+		rn_bpf_wait_pids(o);
+	}
+	/* No detach here: unlinking waits for an RCU grace period; the maps
+	 * are read with the programs still attached, which only untraced
+	 * tasks reach now. */
 	int ncpu = libbpf_num_possible_cpus();
-	struct bpf_stat *percpu = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*percpu)) : NULL;
+	struct rn_bpf_stat *percpu = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*percpu)) : NULL;
 	struct rn_counts *c = calloc(1, sizeof(*c));
-	if (!percpu || !c) {
+	struct agg *aggs = calloc(RN_MAX_SYSCALLS, sizeof(*aggs));
+	size_t naggs = 0;
+	if (!percpu || !c || !aggs) {
 		free(percpu);
 		free(c);
+		free(aggs);
 		renacer_bpf__destroy(skel);
+		rn_diag_set(err, "out of memory");
 		return -ENOMEM;
 	}
-	for (uint32_t nr = 0; nr < MAX_SYSCALLS; nr++) {
+	for (uint32_t nr = 0; nr < RN_MAX_SYSCALLS; nr++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &nr, percpu) != 0)
 			continue;
-		struct rn_count_row *row = &c->rows[nr < RN_NSYSCALLS ? nr : RN_NSYSCALLS];
+		struct agg *a = &aggs[naggs];
+		memset(a, 0, sizeof(*a));
+		a->nr = (int)nr;
 		for (int k = 0; k < ncpu; k++) {
-			row->calls += percpu[k].calls;
-			row->errors += percpu[k].errors;
-			row->ns += percpu[k].total_ns;
+			const struct rn_bpf_stat *p = &percpu[k];
+			if (!p->calls)
+				continue;
+			if (!a->s.calls || p->min_ns < a->s.min_ns)
+				a->s.min_ns = p->min_ns;
+			if (p->max_ns > a->s.max_ns)
+				a->s.max_ns = p->max_ns;
+			a->s.calls += p->calls;
+			a->s.errors += p->errors;
+			a->s.total_ns += p->total_ns;
+			for (unsigned b = 0; b < RN_HIST_BUCKETS; b++)
+				a->s.hist[b] += p->hist[b];
 		}
-		c->calls += row->calls;
-		c->errors += row->errors;
-		c->ns += row->ns;
+		if (!a->s.calls)
+			continue;
+		naggs++;
+		struct rn_count_row *row = &c->rows[nr < RN_NSYSCALLS ? nr : RN_NSYSCALLS];
+		row->calls += a->s.calls;
+		row->errors += a->s.errors;
+		row->ns += a->s.total_ns;
+		c->calls += a->s.calls;
+		c->errors += a->s.errors;
+		c->ns += a->s.total_ns;
 	}
 	r = rn_counts_print(report, c);
+	if (r == 0 && o->stats_extended) {
+		print_hist_report(report, o, aggs, naggs);
+		r = fflush(report) == 0 ? 0 : -EIO;
+	}
 	free(percpu);
 	free(c);
+	free(aggs);
 	teardown(skel);
 	renacer_bpf__destroy(skel);
 	if (r < 0) {
 		rn_diag_set(err, "writing the table failed: %s", strerror(-r));
 		return r;
 	}
+	if (!t.child)
+		return 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* --- -p: waiting ------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static bool any_alive(const struct rn_options *o)
+{
+	for (size_t i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) == 0 || errno != ESRCH)
+			return true;
+	return false;
+}
+
+void rn_bpf_wait_pids(const struct rn_options *o)
+{
+	struct sigaction sa = { 0 }, old_int, old_term;
+	sa.sa_handler = on_interrupt;
+	interrupted = 0;
+	(void)sigaction(SIGINT, &sa, &old_int);
+	(void)sigaction(SIGTERM, &sa, &old_term);
+	while (!interrupted && any_alive(o))
+		(void)poll(NULL, 0, 50);
+	(void)sigaction(SIGINT, &old_int, NULL);
+	(void)sigaction(SIGTERM, &old_term, NULL);
+}
+
+/* --- the event stream -------------------------------------------------- */
+
+/* A traced task as the records tell it. */
+struct task {
+	pid_t tid;
+	bool pending; /* entry seen, exit not yet */
+	int nr;
+	uint64_t args[6];
+	uint64_t ts; /* entry, CLOCK_MONOTONIC */
+	unsigned char *mem; /* the entry record's blobs */
+	size_t mem_len, mem_cap;
+	struct rn_memblob *blobs;
+	size_t nblobs, blobs_cap;
+	struct rn_buf out, rx;
+	uint32_t arg_off[RN_MAX_ARGS + 1];
+	unsigned narg;
+	uint64_t priv[2];
+	size_t entry_len;
+	enum rn_rval rval;
+	bool need_exit;
+	long restart_nr;
+};
+
+struct stream {
+	const struct rn_options *o;
+	struct rn_sinks *sinks;
+	struct rn_decode_opts dopts;
+	bool decode;
+	struct task **tasks; /* unordered; few */
+	size_t ntasks, cap;
+	pid_t main_pid;
+	bool main_done;
+	int main_status;
+	int64_t wall_off;
+	struct rn_buf rval;
+	uint64_t lost_unpaired; /* entries whose exit record was lost */
+	struct rn_memblob exit_blobs[RN_SCRATCH / sizeof(struct rn_blob)];
+};
+
+static struct task *task_get(struct stream *st, pid_t tid, bool create)
+{
+	for (size_t i = 0; i < st->ntasks; i++)
+		if (st->tasks[i]->tid == tid)
+			return st->tasks[i];
+	if (!create)
+		return NULL;
+	if (st->ntasks == st->cap) {
+		size_t nc = st->cap ? st->cap * 2 : 16;
+		struct task **nv = realloc(st->tasks, nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		st->tasks = nv;
+		st->cap = nc;
+	}
+	struct task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->restart_nr = -1;
+	st->tasks[st->ntasks++] = t;
+	return t;
+}
+
+static void task_free(struct task *t)
+{
+	free(t->mem);
+	free(t->blobs);
+	rn_buf_done(&t->out);
+	rn_buf_done(&t->rx);
+	free(t);
+}
+
+static void task_remove(struct stream *st, struct task *t)
+{
+	for (size_t i = 0; i < st->ntasks; i++)
+		if (st->tasks[i] == t) {
+			st->tasks[i] = st->tasks[--st->ntasks];
+			break;
+		}
+	task_free(t);
+}
+
+/* The blobs of a record, as regions; returns how many fit in v. */
+static size_t parse_blobs(const struct rn_rec *r, size_t size, struct rn_memblob *v, size_t max)
+{
+	size_t off = sizeof(*r), n = 0;
+	if (r->len < size)
+		size = r->len;
+	while (n < max) {
+		if (off + sizeof(struct rn_blob) > size)
+			break;
+		const struct rn_blob *b = (const void *)((const char *)r + off);
+		off += sizeof(*b);
+		if (b->len > size - off)
+			break;
+		v[n].addr = b->addr;
+		v[n].data = (const unsigned char *)r + off;
+		v[n].len = b->len;
+		n++;
+		off += (b->len + 7u) & ~7u;
+	}
+	return n;
+}
+
+static const char *syscall_name(int nr, char *tmp, size_t len)
+{
+	const struct rn_sysent *e = rn_syscall_get(nr);
+	if (e)
+		return e->name;
+	(void)snprintf(tmp, len, "syscall_%#x", (unsigned)nr);
+	return tmp;
+}
+
+static void init_dctx(struct stream *st, struct task *t, struct rn_dctx *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pid = t->tid;
+	d->nr = t->nr;
+	d->ent = rn_syscall_get(t->nr);
+	memcpy(d->args, t->args, sizeof(d->args));
+	d->out = &t->out;
+	d->rx = &t->rx;
+	d->arg_off = t->arg_off;
+	d->narg = &t->narg;
+	d->o = &st->dopts;
+	memcpy(d->priv, t->priv, sizeof(d->priv));
+	d->restart_nr = t->restart_nr;
+	d->rval = t->rval;
+}
+
+static void ev_base(struct stream *st, struct rn_event *ev, enum rn_event_kind kind, pid_t pid,
+		    uint64_t ts)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->pid = pid;
+	ev->nr = -1;
+	ev->ntasks = (unsigned)st->ntasks;
+	ev->ts_ns = (uint64_t)((int64_t)ts + st->wall_off);
+}
+
+static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
+{
+	struct task *t = task_get(st, (pid_t)r->tid, true);
+	if (!t)
+		return;
+	if (t->pending)
+		st->lost_unpaired++; /* its exit record was lost */
+	t->pending = true;
+	t->nr = r->nr;
+	memcpy(t->args, r->args, sizeof(t->args));
+	t->ts = r->ts;
+	t->need_exit = false;
+	if (!st->decode)
+		return;
+	/* Keep the entry's memory: the exit half may read it too. */
+	if (size > t->mem_cap) {
+		unsigned char *m = realloc(t->mem, size);
+		if (!m)
+			return;
+		t->mem = m;
+		t->mem_cap = size;
+	}
+	memcpy(t->mem, r, size);
+	t->mem_len = size;
+	/* At most one blob per 16 bytes past the header. */
+	size_t most = (size - sizeof(*r)) / sizeof(struct rn_blob) + 1;
+	if (most > t->blobs_cap) {
+		struct rn_memblob *b = realloc(t->blobs, most * sizeof(*b));
+		if (!b)
+			return;
+		t->blobs = b;
+		t->blobs_cap = most;
+	}
+	t->nblobs = parse_blobs((const struct rn_rec *)t->mem, size, t->blobs, t->blobs_cap);
+	struct rn_memsnap snap = { t->blobs, t->nblobs, NULL };
+	rn_mem_use_snapshot(&snap);
+	rn_buf_reset(&t->out);
+	rn_buf_reset(&t->rx);
+	t->narg = 0;
+	struct rn_dctx d;
+	init_dctx(st, t, &d);
+	memset(d.priv, 0, sizeof(d.priv));
+	d.rval = RN_RVAL_DEC;
+	t->need_exit = rn_decode_entry(&d);
+	rn_mem_use_snapshot(NULL);
+	memcpy(t->priv, d.priv, sizeof(t->priv));
+	t->rval = d.rval;
+	t->entry_len = t->out.len;
+	if (st->sinks->needs & RN_NEED_ENTRY) {
+		struct rn_event ev;
+		char tmp[32];
+		ev_base(st, &ev, RN_EV_SYSCALL, t->tid, r->ts);
+		ev.flags = RN_EVF_DECODED;
+		ev.nr = t->nr;
+		ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
+		memcpy(ev.args, t->args, sizeof(ev.args));
+		ev.args_text = t->out.p ? t->out.p : "";
+		ev.args_len = t->out.len;
+		ev.arg_off = t->arg_off;
+		ev.nargs_text = t->narg;
+		ev.entry_len = t->out.len;
+		rn_sinks_entry(st->sinks, &ev);
+	}
+}
+
+/* Report t's call: returned ret after dur ns, or never (no_return). */
+static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_t dur, bool no_return,
+			 const struct rn_memsnap *exit_mem)
+{
+	struct rn_event ev;
+	char tmp[32];
+	bool is_error = ret < 0 && ret >= -4095;
+	ev_base(st, &ev, RN_EV_SYSCALL, t->tid, t->ts);
+	ev.nr = t->nr;
+	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->args, sizeof(ev.args));
+	ev.ret = ret;
+	ev.dur_ns = dur;
+	if (!rn_syscall_get(t->nr))
+		ev.flags |= RN_EVF_UNKNOWN;
+	if (no_return)
+		ev.flags |= RN_EVF_NO_RETURN;
+	else if (is_error)
+		ev.flags |= RN_EVF_ERROR;
+	if (st->decode) {
+		struct rn_dctx d;
+		init_dctx(st, t, &d);
+		if (no_return) {
+			rn_buf_reset(&st->rval);
+			rn_buf_putc(&st->rval, '?');
+		} else {
+			struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
+			struct rn_memsnap both = { exit_mem ? exit_mem->v : NULL, exit_mem ? exit_mem->n : 0,
+						   &entry_mem };
+			rn_mem_use_snapshot(&both);
+			d.exiting = true;
+			d.ret = ret;
+			d.failed = is_error;
+			rn_decode_exit(&d, t->need_exit, &st->rval);
+			rn_mem_use_snapshot(NULL);
+		}
+		ev.flags |= RN_EVF_DECODED;
+		ev.args_text = t->out.p ? t->out.p : "";
+		ev.args_len = t->out.len;
+		ev.arg_off = t->arg_off;
+		ev.nargs_text = t->narg;
+		ev.rval_text = st->rval.p ? st->rval.p : "";
+		ev.entry_len = t->entry_len;
+	}
+	rn_sinks_event(st->sinks, &ev);
+	t->pending = false;
+	/* ERESTART_RESTARTBLOCK: the kernel will resume it as restart_syscall. */
+	if (is_error && ret == -516)
+		t->restart_nr = t->nr;
+}
+
+static void on_exit_rec(struct stream *st, const struct rn_rec *r, size_t size)
+{
+	struct task *t = task_get(st, (pid_t)r->tid, false);
+	if (!t || !t->pending)
+		return; /* attached mid-call: nothing to pair */
+	size_t n = st->decode ? parse_blobs(r, size, st->exit_blobs, sizeof(st->exit_blobs) / sizeof(st->exit_blobs[0])) : 0;
+	struct rn_memsnap mem = { st->exit_blobs, n, NULL };
+	emit_syscall(st, t, r->ret, r->ts, false, &mem);
+}
+
+static void emit_process(struct stream *st, enum rn_event_kind kind, pid_t pid, int64_t val,
+			 uint32_t flags, const char *text, uint64_t ts)
+{
+	struct rn_event ev;
+	ev_base(st, &ev, kind, pid, ts);
+	ev.ret = val;
+	ev.flags = flags;
+	if (text) {
+		ev.args_text = text;
+		ev.args_len = strlen(text);
+		ev.flags |= RN_EVF_DECODED;
+	}
+	rn_sinks_process(st->sinks, &ev);
+}
+
+static void on_task_exit(struct stream *st, const struct rn_rec *r)
+{
+	struct task *t = task_get(st, (pid_t)r->tid, false);
+	int status = (int)r->ret;
+	if (t && t->pending)
+		emit_syscall(st, t, 0, 0, true, NULL);
+	if (WIFSIGNALED(status))
+		emit_process(st, RN_EV_KILLED, (pid_t)r->tid, WTERMSIG(status),
+			     WCOREDUMP(status) ? RN_EVF_CORE : 0, NULL, r->ts);
+	else
+		emit_process(st, RN_EV_EXITED, (pid_t)r->tid, WEXITSTATUS(status), 0, NULL, r->ts);
+	if (t)
+		task_remove(st, t);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct stream *st = ctx;
+	const struct rn_rec *r = data;
+	if (size < sizeof(*r))
+		return 0;
+	switch (r->type) {
+	case RN_REC_ENTER:
+		on_enter(st, r, size);
+		break;
+	case RN_REC_EXIT:
+		on_exit_rec(st, r, size);
+		break;
+	case RN_REC_FORK:
+		if (!task_get(st, (pid_t)r->ret, false) && task_get(st, (pid_t)r->ret, true))
+			emit_process(st, RN_EV_ATTACHED, (pid_t)r->ret, (pid_t)r->tid, 0, NULL, r->ts);
+		break;
+	case RN_REC_TASK_EXIT:
+		on_task_exit(st, r);
+		break;
+	case RN_REC_SIGNAL: {
+		struct rn_memblob b;
+		siginfo_t si;
+		struct rn_buf text = { 0 };
+		memset(&si, 0, sizeof(si));
+		if (parse_blobs(r, size, &b, 1) == 1) {
+			memcpy(&si, b.data, b.len < sizeof(si) ? b.len : sizeof(si));
+			rn_siginfo_text(&text, &si);
+		} else {
+			rn_buf_put(&text, "{}");
+		}
+		emit_process(st, RN_EV_SIGNAL, (pid_t)r->tid, r->ret, 0, text.p, r->ts);
+		rn_buf_done(&text);
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+static uint64_t read_lost(struct renacer_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL, sum = 0;
+	uint32_t k = 0;
+	if (v && bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &k, v) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+/* Whether a task we have no exit record for is still there. */
+static bool task_alive(pid_t tid)
+{
+	char path[64];
+	(void)snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	return access(path, F_OK) == 0;
+}
+
+int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct rn_run_result *res,
+		      struct rn_diag *err)
+{
+	struct stream st = { 0 };
+	st.o = o;
+	st.sinks = sinks;
+	st.dopts.string_limit = o->string_limit;
+	st.dopts.abbrev_limit = o->string_limit;
+	st.decode = (sinks->needs & RN_NEED_DECODE) != 0;
+	struct timespec rt, mt;
+	(void)clock_gettime(CLOCK_REALTIME, &rt);
+	(void)clock_gettime(CLOCK_MONOTONIC, &mt);
+	st.wall_off = ((int64_t)rt.tv_sec - (int64_t)mt.tv_sec) * 1000000000ll +
+		      ((int64_t)rt.tv_nsec - (int64_t)mt.tv_nsec);
+	uint64_t t0 = mono_ns();
+
+	struct renacer_bpf *skel = load(o, true, err);
+	if (!skel)
+		return -EPERM;
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &st, NULL);
+	if (!rb) {
+		int e = errno;
+		rn_diag_set(err, "the bpf backend cannot read its ring buffer: %s", strerror(e));
+		renacer_bpf__destroy(skel);
+		return -e;
+	}
+	struct target t = { 0 };
+	int r = o->argv ? spawn_held(o, &t, err) : 0;
+	if (r == 0)
+		r = start(o, skel, &t, err);
+	if (r) {
+		ring_buffer__free(rb);
+		renacer_bpf__destroy(skel);
+		return r;
+	}
+	if (t.child) {
+		st.main_pid = t.child;
+		(void)task_get(&st, t.child, true);
+	} else {
+		for (size_t i = 0; i < o->npids; i++) {
+			if (!task_get(&st, o->pids[i], true))
+				continue;
+			emit_process(&st, RN_EV_ATTACHED, o->pids[i], 0, 0, NULL, mono_ns());
+		}
+	}
+
+	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
+	sa.sa_handler = on_interrupt;
+	(void)sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	(void)sigaction(SIGINT, &sa, &old_int);
+	(void)sigaction(SIGTERM, &sa, &old_term);
+	(void)sigaction(SIGHUP, &sa, &old_hup);
+	release(&t);
+
+	bool idle_flush = false;
+	for (size_t i = 0; i < sinks->n; i++)
+		idle_flush |= sinks->v[i]->ops->idle != NULL;
+	uint64_t last_check = mono_ns();
+	for (;;) {
+		int n = ring_buffer__poll(rb, 100);
+		if (n < 0 && n != -EINTR)
+			break;
+		if (interrupted)
+			break;
+		if (n == 0 && idle_flush)
+			rn_sinks_idle(sinks);
+		if (t.child && !st.main_done) {
+			int status;
+			if (waitpid(t.child, &status, WNOHANG) == t.child) {
+				st.main_done = true;
+				st.main_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			}
+		}
+		/* Done when every task we know of has ended: the kernel wrote
+		 * their exit records before any parent could see them gone. */
+		bool done = t.child ? st.main_done : !any_alive(o);
+		if (done || n == 0 || mono_ns() - last_check > 1000000000ull) {
+			/* Tasks whose exit record was lost, or that left while
+			 * we were attaching. */
+			last_check = mono_ns();
+			(void)ring_buffer__consume(rb);
+			for (size_t i = 0; i < st.ntasks;)
+				if (!task_alive(st.tasks[i]->tid) && (done || n == 0)) {
+					struct task *gone = st.tasks[i];
+					if (gone->pending)
+						emit_syscall(&st, gone, 0, 0, true, NULL);
+					task_remove(&st, gone);
+				} else {
+					i++;
+				}
+			if (done && st.ntasks == 0)
+				break;
+			if (!t.child && done)
+				break;
+		}
+	}
+	(void)ring_buffer__consume(rb);
+	if (interrupted && !t.child)
+		for (size_t i = 0; i < o->npids; i++)
+			emit_process(&st, RN_EV_DETACHED, o->pids[i], 0, 0, NULL, mono_ns());
+	(void)sigaction(SIGINT, &old_int, NULL);
+	(void)sigaction(SIGTERM, &old_term, NULL);
+	(void)sigaction(SIGHUP, &old_hup, NULL);
+
+	uint64_t lost = read_lost(skel) + st.lost_unpaired;
+	res->lost_events = lost;
+	res->wall_ns = mono_ns() - t0;
+	res->interrupted = interrupted != 0 || (t.child && !st.main_done);
+	if (st.main_done)
+		res->exit_status = st.main_status;
+	else if (t.child)
+		res->exit_status = 128 + (interrupted ? interrupted : SIGINT);
+	else
+		res->exit_status = 0;
+	if (lost)
+		(void)fprintf(stderr,
+			      "renacer: %llu syscall records lost: the ring buffer was full (raise "
+			      "--bpf-buffer, now %u bytes)\n",
+			      (unsigned long long)lost, o->bpf_buffer);
+	ring_buffer__free(rb);
+	teardown(skel);
+	renacer_bpf__destroy(skel);
+	for (size_t i = 0; i < st.ntasks; i++)
+		task_free(st.tasks[i]);
+	free(st.tasks);
+	rn_buf_done(&st.rval);
+	return 0;
 }

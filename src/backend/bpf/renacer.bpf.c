@@ -1,26 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* In-kernel side of the bpf backend: follows the traced process tree
- * (sched_process_fork), times each syscall of a traced task between the
- * raw_syscalls enter and exit tracepoints, and aggregates per syscall:
- * calls, errors, total time and a log2 latency histogram. Untraced tasks
- * and syscalls outside the filter bitmap cost one map lookup. */
+/* In-kernel side of the bpf backend. Follows the traced process tree
+ * (sched_process_fork) and, per syscall of a traced task between the
+ * raw_syscalls enter and exit tracepoints, either
+ *  - aggregates (-c): calls, errors, total/min/max time and a latency
+ *    histogram per syscall and CPU, or
+ *  - streams (the event trace): one ring-buffer record at entry and one at
+ *    exit, each carrying the memory renacer's decoders will read (strings,
+ *    buffers, structures: what wire.h's capture table says per syscall),
+ *    plus records for new tasks, task exits and delivered signals.
+ * Untraced tasks and syscalls outside the filter bitmap cost one map
+ * lookup. Records the ring buffer has no room for are counted, never
+ * silently lost. */
 #include "vmlinux.h"
 
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-#define MAX_SYSCALLS 512
-#define HIST_BUCKETS 64
+#include "wire.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* -f: follow children; set by the loader before the programs load. */
-const volatile bool follow = false;
-
-struct rn_bpf_stat {
-	__u64 calls, errors, total_ns;
-	__u64 hist[HIST_BUCKETS]; /* bucket b: durations in [2^b, 2^(b+1)) ns */
-};
+/* Set by the loader before the programs load. */
+const volatile bool follow = false; /* -f: children too */
+const volatile bool stream = false; /* records instead of aggregates */
 
 /* Thread group ids being traced: TRACING, or HELD for the child renacer
  * started, which is traced from its execve on (what it does between fork
@@ -34,10 +37,12 @@ struct {
 	__type(value, __u8);
 } traced SEC(".maps");
 
-/* Per thread: the syscall in progress and when it began. */
+/* Per thread: the syscall in progress. */
 struct entry {
 	__u64 ts;
 	__s64 nr;
+	__u64 args[6];
+	__u64 dropped; /* its entry record was lost: drop the exit too */
 };
 
 struct {
@@ -49,7 +54,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MAX_SYSCALLS);
+	__uint(max_entries, RN_MAX_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct rn_bpf_stat);
 } stats SEC(".maps");
@@ -57,79 +62,528 @@ struct {
 /* -e trace=: one bit per syscall number (all set when not filtering). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_SYSCALLS / 64);
+	__uint(max_entries, RN_MAX_SYSCALLS / 64);
 	__type(key, __u32);
 	__type(value, __u64);
 } filter SEC(".maps");
 
-static __always_inline __u8 *trace_state(void)
+/* What to copy per syscall (stream). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RN_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct rn_capspec);
+} caps SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* resized by the loader */
+} events SEC(".maps");
+
+/* A record is built here, then copied into the ring buffer. The slack past
+ * RN_SCRATCH lets the verifier see every copy in bounds. */
+struct scratch {
+	__u8 b[RN_SCRATCH + 2 * RN_MAX_COPY + 64];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* [0]: records lost for want of ring-buffer room. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Whether the current task is traced; at a HELD task's execve, it now is. */
+static __always_inline bool task_traced(__s64 nr)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	return bpf_map_lookup_elem(&traced, &tgid);
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	/* Without -f only the thread renacer started (or -p named). */
+	if (!follow && (__u32)id != tgid)
+		return false;
+	__u8 *st = bpf_map_lookup_elem(&traced, &tgid);
+	if (!st)
+		return false;
+	if (*st == HELD) {
+		if (nr != 59 && nr != 322) /* execve, execveat (x86_64) */
+			return false;
+		*st = TRACING;
+	}
+	return true;
 }
 
-SEC("tracepoint/sched/sched_process_fork")
-int on_fork(struct trace_event_raw_sched_process_fork *ctx)
+static __always_inline void count_lost(void)
 {
-	/* Runs in the forking task. A new thread joins a traced group
-	 * already; a new process (its pid is its group id) is added. Adding
-	 * a thread's id too is harmless: no group has it. */
-	__u8 *st = trace_state();
-	if (!follow || !st || *st != TRACING)
-		return 0;
-	__u32 child = ctx->child_pid;
-	__u8 on = TRACING;
-	bpf_map_update_elem(&traced, &child, &on, BPF_ANY);
+	__u32 k = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &k);
+	if (n)
+		(*n)++;
+}
+
+static __always_inline void emit(__u8 *buf, __u32 off, struct entry *e)
+{
+	((struct rn_rec *)buf)->len = off;
+	__u64 size = off;
+	/* Keep the bound where the verifier sees it. */
+	asm volatile("" : "+r"(size));
+	if (size <= RN_SCRATCH && bpf_ringbuf_output(&events, buf, size, 0) == 0)
+		return;
+	count_lost();
+	if (e)
+		e->dropped = 1;
+}
+
+/* --- captures ------------------------------------------------------------
+ * The record is built in the per-CPU scratch buffer, a header then blobs.
+ * Every step that appends is a global function, so the verifier checks each
+ * once with any offset, instead of once per path through the capture table. */
+
+#define BLOB_HDR ((__u32)sizeof(struct rn_blob))
+
+/* An offset into the scratch buffer already checked to be below
+ * RN_SCRATCH, masked again where the verifier sees it (the compiler may
+ * have checked a copy in another register). */
+static __always_inline __u64 at(__u64 off)
+{
+	asm volatile("" : "+r"(off));
+	return off & (RN_SCRATCH - 1);
+}
+
+static __always_inline __u32 blob_end(__u32 off, int n)
+{
+	return off + BLOB_HDR + (((__u32)n + 7) & ~7u);
+}
+
+/* Copy len bytes (a string: up to len) at addr into a blob at off. Returns
+ * the offset after it, or off when nothing could be copied. */
+__noinline __u32 put_blob(struct scratch *s, __u32 off, __u64 addr, __u32 len, int str)
+{
+	if (!s || !addr || !len)
+		return off;
+	if (len > RN_MAX_COPY)
+		len = RN_MAX_COPY;
+	if (off > RN_SCRATCH || off + BLOB_HDR + len > RN_SCRATCH)
+		return off;
+	/* No-ops after the checks above; they let the verifier see the
+	 * bounds whatever registers the compiler chose. */
+	__u64 o = off, l = len;
+	asm volatile("" : "+r"(o), "+r"(l));
+	o &= RN_SCRATCH - 1;
+	l &= 2 * RN_MAX_COPY - 1;
+	__u8 *data = s->b + o + BLOB_HDR;
+	struct rn_blob *bl = (struct rn_blob *)(s->b + o);
+	long n;
+	__u32 flags = 0;
+	if (str) {
+		n = bpf_probe_read_user_str(data, l, (const void *)addr);
+		if (n <= 0)
+			return off;
+		/* n counts the NUL; n == len may be a cut string. */
+		if (n == len) {
+			flags = RN_BLOB_TRUNC;
+			n--;
+		}
+	} else {
+		if (bpf_probe_read_user(data, l, (const void *)addr) != 0)
+			return off;
+		n = l;
+	}
+	bl->addr = addr;
+	bl->len = (__u32)n;
+	bl->flags = flags;
+	return blob_end(off, (int)n);
+}
+
+/* A NULL-terminated pointer array, read one pointer at a time (its end may
+ * be the end of a mapping), then its first strings. */
+struct strv_ctx {
+	struct scratch *s;
+	__u64 addr;
+	__u32 start; /* offset of the array's data */
+	__u32 n;     /* pointers kept */
+	__u32 esz;
+	__u32 off;   /* where the next string goes */
+};
+
+/* Keeps no count of its own (the verifier then sees the same state every
+ * iteration): bpf_loop's result says how many ran. */
+static long strv_ptr(__u64 i, void *p)
+{
+	struct strv_ctx *c = p;
+	__u32 o = c->start + (__u32)i * 8;
+	if (!c->s || o > RN_SCRATCH - 8)
+		return 1;
+	__u64 *slot = (__u64 *)(c->s->b + at(o));
+	if (bpf_probe_read_user(slot, 8, (const void *)(c->addr + i * 8)) != 0) {
+		*slot = 1; /* not a string: cut here */
+		return 1;
+	}
+	return *slot == 0; /* the terminating NULL is kept too */
+}
+
+static long strv_str(__u64 i, void *p)
+{
+	struct strv_ctx *c = p;
+	__u32 o = c->start + (__u32)i * 8;
+	if (!c->s || i >= c->n || o > RN_SCRATCH - 8)
+		return 1;
+	__u64 str = *(__u64 *)(c->s->b + at(o));
+	if (!str)
+		return 1;
+	c->off = put_blob(c->s, c->off, str, c->esz, 1);
 	return 0;
 }
 
-SEC("tracepoint/raw_syscalls/sys_enter")
-int on_enter(struct trace_event_raw_sys_enter *ctx)
+__noinline __u32 put_strv(struct scratch *s, __u32 off, __u64 addr, __u32 max, __u32 esz)
 {
-	__u8 *st = trace_state();
-	if (!st)
+	if (!s || !addr || off > RN_SCRATCH - BLOB_HDR - 8)
+		return off;
+	struct strv_ctx c = { s, addr, off + BLOB_HDR, 0, esz, 0 };
+	__u32 room = (RN_SCRATCH - off - BLOB_HDR) / 8;
+	__u32 want = max / 8;
+	if (want > room)
+		want = room;
+	long ran = bpf_loop(want, strv_ptr, &c, 0);
+	if (ran <= 0 || ran > RN_MAX_COPY / 8)
+		return off;
+	c.n = (__u32)ran;
+	/* A pointer that could not be read is not kept. */
+	__u32 last = off + BLOB_HDR + (c.n - 1) * 8;
+	if (last <= RN_SCRATCH - 8 && *(__u64 *)(s->b + at(last)) == 1)
+		c.n--;
+	if (!c.n)
+		return off;
+	struct rn_blob *bl = (struct rn_blob *)(s->b + at(off));
+	bl->addr = addr;
+	bl->len = c.n * 8;
+	bl->flags = 0;
+	c.off = off + BLOB_HDR + c.n * 8;
+	bpf_loop(c.n < RN_STRV_MAX ? c.n : RN_STRV_MAX, strv_str, &c, 0);
+	return c.off;
+}
+
+struct iov_ctx {
+	struct scratch *s;
+	__u32 start, n, esz, off;
+};
+
+static long iov_buf(__u64 i, void *p)
+{
+	struct iov_ctx *c = p;
+	__u32 o = c->start + (__u32)i * 16;
+	if (!c->s || i >= c->n || o > RN_SCRATCH - 16)
+		return 1;
+	__u64 base = *(__u64 *)(c->s->b + at(o));
+	__u64 len = *(__u64 *)(c->s->b + at(o) + 8);
+	c->off = put_blob(c->s, c->off, base, len < c->esz ? (__u32)len : c->esz, 0);
+	return 0;
+}
+
+__noinline __u32 put_iov(struct scratch *s, __u32 off, __u64 addr, __u64 count, __u32 esz)
+{
+	if (count > RN_IOV_MAX)
+		count = RN_IOV_MAX;
+	__u32 end = put_blob(s, off, addr, (__u32)count * 16, 0);
+	if (!s || end == off)
+		return off;
+	struct iov_ctx c = { s, off + BLOB_HDR, (__u32)count, esz, end };
+	bpf_loop((__u32)count, iov_buf, &c, 0);
+	return c.off;
+}
+
+/* socklen_t at lenp, then that many bytes (at most max) at addr. */
+__noinline __u32 put_lenptr(struct scratch *s, __u32 off, __u64 addr, __u64 lenp, __u32 max)
+{
+	__u32 end = put_blob(s, off, lenp, 4, 0);
+	if (!s || end == off || off > RN_SCRATCH - BLOB_HDR - 4)
+		return off;
+	__u32 len = *(__u32 *)(s->b + at(off) + BLOB_HDR);
+	return put_blob(s, end, addr, len < max ? len : max, 0);
+}
+
+/* args[i], without a variable-offset stack read. */
+static __always_inline __u64 arg_of(const __u64 *args, __u8 i)
+{
+	switch (i) {
+	case 0:
+		return args[0];
+	case 1:
+		return args[1];
+	case 2:
+		return args[2];
+	case 3:
+		return args[3];
+	case 4:
+		return args[4];
+	case 5:
+		return args[5];
+	default:
 		return 0;
-	__s64 nr = ctx->id;
-	if (*st == HELD) {
-		if (nr != 59 && nr != 322) /* execve, execveat (x86_64) */
-			return 0;
-		*st = TRACING;
 	}
-	if (nr < 0 || nr >= MAX_SYSCALLS)
+}
+
+static __always_inline __u32 capture(struct scratch *s, __u32 off, const struct rn_cap *c,
+				     const __u64 *args, __s64 ret)
+{
+	__u64 addr = arg_of(args, c->arg);
+	__u64 lenv = arg_of(args, c->len_arg);
+	__u64 n;
+	switch (c->kind) {
+	case RN_CAP_STR:
+		return put_blob(s, off, addr, c->max, 1);
+	case RN_CAP_FIXED:
+		return put_blob(s, off, addr, c->max, 0);
+	case RN_CAP_ARGLEN:
+		n = lenv * c->esz;
+		return put_blob(s, off, addr, n < c->max ? (__u32)n : c->max, 0);
+	case RN_CAP_RETLEN:
+		if (ret <= 0)
+			return off;
+		n = (__u64)ret * c->esz;
+		return put_blob(s, off, addr, n < c->max ? (__u32)n : c->max, 0);
+	case RN_CAP_STRV:
+		return put_strv(s, off, addr, c->max, c->esz);
+	case RN_CAP_LENPTR:
+		return put_lenptr(s, off, addr, lenv, c->max);
+	case RN_CAP_IOV:
+		return put_iov(s, off, addr, lenv, c->esz);
+	default:
+		return off;
+	}
+}
+
+static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr, const __u64 *args,
+					 __s64 ret, bool at_exit)
+{
+	__u32 k = (__u32)nr;
+	struct rn_capspec *spec = bpf_map_lookup_elem(&caps, &k);
+	if (!spec)
+		return off;
+	for (int i = 0; i < RN_CAP_SLOTS; i++) {
+		struct rn_cap c = spec->c[i];
+		if (c.kind == RN_CAP_NONE)
+			break;
+		if (!!c.at_exit == at_exit)
+			off = capture(s, off, &c, args, ret);
+	}
+	return off;
+}
+
+static __always_inline struct scratch *scratch_buf(void)
+{
+	__u32 k = 0;
+	return bpf_map_lookup_elem(&scratch, &k);
+}
+
+static __always_inline __u8 *record(__u32 type, __s32 nr, __u64 ts)
+{
+	struct scratch *s = scratch_buf();
+	if (!s)
+		return NULL;
+	struct rn_rec *r = (struct rn_rec *)s->b;
+	__u64 id = bpf_get_current_pid_tgid();
+	r->type = type;
+	r->tid = (__u32)id;
+	r->tgid = id >> 32;
+	r->nr = nr;
+	r->ts = ts;
+	r->ret = 0;
+	r->nblobs = 0;
+	return s->b;
+}
+
+/* --- aggregation (-c) ---------------------------------------------------- */
+
+static __always_inline __u32 hist_bucket(__u64 d)
+{
+	if (d < RN_HIST_SUB)
+		return (__u32)d;
+	__u32 lg = 0;
+	__u64 v = d;
+	if (v >> 32) {
+		v >>= 32;
+		lg += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		lg += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		lg += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		lg += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		lg += 2;
+	}
+	if (v >> 1)
+		lg += 1;
+	if (lg >= RN_HIST_MAX_LOG)
+		return RN_HIST_BUCKETS - 1;
+	__u32 sub = (__u32)(d >> (lg - RN_HIST_SUB_BITS)) & (RN_HIST_SUB - 1);
+	return RN_HIST_SUB + (lg - RN_HIST_SUB_BITS) * RN_HIST_SUB + sub;
+}
+
+static __always_inline void aggregate(__u32 nr, __u64 d, __s64 ret)
+{
+	struct rn_bpf_stat *s = bpf_map_lookup_elem(&stats, &nr);
+	if (!s)
+		return;
+	if (!s->calls || d < s->min_ns)
+		s->min_ns = d;
+	if (d > s->max_ns)
+		s->max_ns = d;
+	s->calls++;
+	s->errors += ret < 0 && ret >= -4095;
+	s->total_ns += d;
+	__u32 b = hist_bucket(d);
+	if (b < RN_HIST_BUCKETS)
+		s->hist[b]++;
+}
+
+/* --- programs ------------------------------------------------------------ */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	/* Runs in the forking task. A new thread joins a traced group
+	 * already; a new process (its pid is its group id) is added. */
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u8 *st = bpf_map_lookup_elem(&traced, &tgid);
+	if (!follow || !st || *st != TRACING)
+		return 0;
+	__u32 cpid = child->pid, ctgid = child->tgid;
+	if (cpid == ctgid) {
+		__u8 on = TRACING;
+		bpf_map_update_elem(&traced, &cpid, &on, BPF_ANY);
+	}
+	if (stream) {
+		__u8 *buf = record(RN_REC_FORK, cpid == ctgid, bpf_ktime_get_ns());
+		if (buf) {
+			((struct rn_rec *)buf)->ret = cpid;
+			emit(buf, sizeof(struct rn_rec), NULL);
+		}
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_task_exit, struct task_struct *task)
+{
+	if (!stream || !task_traced(-1))
+		return 0;
+	__u8 *buf = record(RN_REC_TASK_EXIT, 0, bpf_ktime_get_ns());
+	if (buf) {
+		((struct rn_rec *)buf)->ret = BPF_CORE_READ(task, exit_code);
+		emit(buf, sizeof(struct rn_rec), NULL);
+	}
+	return 0;
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	if (!stream || !task_traced(-1))
+		return 0;
+	__u8 *buf = record(RN_REC_SIGNAL, 0, bpf_ktime_get_ns());
+	if (!buf)
+		return 0;
+	((struct rn_rec *)buf)->ret = sig;
+	/* The siginfo as one blob at address 0. */
+	struct rn_blob *bl = (struct rn_blob *)(buf + sizeof(struct rn_rec));
+	__u32 n = sizeof(struct kernel_siginfo);
+	if (n > 128)
+		n = 128;
+	__u32 off = sizeof(struct rn_rec);
+	if (info && bpf_probe_read_kernel(buf + off + BLOB_HDR, n, info) == 0) {
+		bl->addr = 0;
+		bl->len = n;
+		bl->flags = 0;
+		off += BLOB_HDR + ((n + 7) & ~7u);
+	}
+	emit(buf, off, NULL);
+	return 0;
+}
+
+/* Raw BTF tracepoints: no tracefs needed, and cheaper than the classic ones. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_enter, struct pt_regs *regs, long id)
+{
+	__s64 nr = id;
+	if (!task_traced(nr))
+		return 0;
+	if (nr < 0 || nr >= RN_MAX_SYSCALLS)
 		return 0;
 	__u32 word = (__u32)nr / 64;
 	__u64 *bits = bpf_map_lookup_elem(&filter, &word);
 	if (!bits || !(*bits & (1ULL << (nr % 64))))
 		return 0;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct entry e = { bpf_ktime_get_ns(), nr };
+	struct entry e = { .ts = bpf_ktime_get_ns(), .nr = nr };
+	if (stream) {
+		e.args[0] = regs->di;
+		e.args[1] = regs->si;
+		e.args[2] = regs->dx;
+		e.args[3] = regs->r10;
+		e.args[4] = regs->r8;
+		e.args[5] = regs->r9;
+		__u8 *buf = record(RN_REC_ENTER, (__s32)nr, e.ts);
+		if (buf) {
+			struct rn_rec *r = (struct rn_rec *)buf;
+			for (int i = 0; i < 6; i++)
+				r->args[i] = e.args[i];
+			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), nr, e.args,
+						0, false);
+			emit(buf, off, &e);
+		}
+		/* Capturing is ours, not the call's. */
+		e.ts = bpf_ktime_get_ns();
+	}
 	bpf_map_update_elem(&inflight, &tid, &e, BPF_ANY);
 	return 0;
 }
 
-SEC("tracepoint/raw_syscalls/sys_exit")
-int on_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct entry *e = bpf_map_lookup_elem(&inflight, &tid);
 	if (!e)
 		return 0;
-	__u64 d = bpf_ktime_get_ns() - e->ts;
-	__u32 nr = (__u32)e->nr;
-	bpf_map_delete_elem(&inflight, &tid);
-	struct rn_bpf_stat *s = bpf_map_lookup_elem(&stats, &nr);
-	if (!s)
+	__u64 now = bpf_ktime_get_ns();
+	__u64 d = now - e->ts;
+	__s64 ret = sysret;
+	if (!stream) {
+		__u32 nr = (__u32)e->nr;
+		bpf_map_delete_elem(&inflight, &tid);
+		aggregate(nr, d, ret);
 		return 0;
-	s->calls++;
-	s->errors += ctx->ret < 0 && ctx->ret >= -4095;
-	s->total_ns += d;
-	__u32 b = 0;
-	for (int i = 0; i < HIST_BUCKETS - 1; i++) {
-		if ((d >> (i + 1)) == 0)
-			break;
-		b = i + 1;
 	}
-	if (b < HIST_BUCKETS)
-		s->hist[b]++;
+	if (!e->dropped) {
+		__u8 *buf = record(RN_REC_EXIT, (__s32)e->nr, d);
+		if (buf) {
+			struct rn_rec *r = (struct rn_rec *)buf;
+			r->ret = ret;
+			__u64 args[6];
+			for (int i = 0; i < 6; i++)
+				args[i] = e->args[i];
+			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), e->nr, args,
+						ret, true);
+			emit(buf, off, NULL);
+		}
+	}
+	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }

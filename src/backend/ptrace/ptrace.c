@@ -418,7 +418,6 @@ static void resume(struct tracer *tr, struct tcb *t, int sig)
 
 /* --- siginfo, as strace prints it --- */
 
-static void put_siginfo(struct rn_buf *b, const siginfo_t *si);
 
 /* --- process exits --- */
 
@@ -536,33 +535,13 @@ static void handle_stop(struct tracer *tr, struct tcb *t, int status, uint64_t n
 	if (!t->hidden) {
 		struct rn_buf b = { 0 };
 		if (have_si)
-			put_siginfo(&b, &si);
+			rn_siginfo_text(&b, &si);
 		else
 			rn_buf_put(&b, "{}");
 		emit_process(tr, RN_EV_SIGNAL, t->pid, sig, 0, b.p);
 		rn_buf_done(&b);
 	}
 	resume(tr, t, sig);
-}
-
-/* --- siginfo text --- */
-
-static void put_siginfo(struct rn_buf *b, const siginfo_t *si)
-{
-	struct rn_buf out = { 0 };
-	struct rn_dctx d;
-	unsigned narg = 0;
-	uint32_t off[RN_MAX_ARGS + 1];
-	struct rn_decode_opts o = { 32, 32 };
-	memset(&d, 0, sizeof(d));
-	d.out = &out;
-	d.rx = &out;
-	d.narg = &narg;
-	d.arg_off = off;
-	d.o = &o;
-	rn_decode_siginfo(&d, si);
-	rn_buf_putn(b, out.p ? out.p : "{}", out.p ? out.len : 2);
-	rn_buf_done(&out);
 }
 
 /* --- start-up --- */
