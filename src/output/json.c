@@ -211,10 +211,12 @@ static int json_finish(struct rn_sink *base, const struct rn_run_result *res)
 	rn_buf_printf(b,
 		      "  \"summary\": {\n    \"total_syscalls\": %llu,\n    \"total_errors\": %llu,\n"
 		      "    \"total_time_us\": %llu,\n    \"wall_time_us\": %llu,\n"
-		      "    \"exit_code\": %d,\n    \"interrupted\": %s,\n    \"syscalls\": [",
+		      "    \"exit_code\": %d,\n    \"interrupted\": %s,\n    \"lost_events\": %llu,\n"
+		      "    \"syscalls\": [",
 		      (unsigned long long)c->calls, (unsigned long long)c->errors,
 		      (unsigned long long)(c->ns / 1000), (unsigned long long)(res->wall_ns / 1000),
-		      res->exit_status, res->interrupted ? "true" : "false");
+		      res->exit_status, res->interrupted ? "true" : "false",
+		      (unsigned long long)res->lost_events);
 	int idx[RN_NSYSCALLS + 1];
 	int n = rn_counts_sorted(c, idx);
 	for (int i = 0; i < n; i++) {

@@ -616,6 +616,7 @@ struct task {
 	size_t entry_len;
 	enum rn_rval rval;
 	bool need_exit;
+	bool deferred; /* entry half decoded at exit (RN_RECF_DEFER) */
 	long restart_nr;
 };
 
@@ -631,7 +632,6 @@ struct stream {
 	int main_status;
 	int64_t wall_off;
 	struct rn_buf rval;
-	uint64_t lost_unpaired; /* entries whose exit record was lost */
 	struct rn_memblob exit_blobs[RN_SCRATCH / sizeof(struct rn_blob)];
 };
 
@@ -737,42 +737,13 @@ static void ev_base(struct stream *st, struct rn_event *ev, enum rn_event_kind k
 	ev->ts_ns = (uint64_t)((int64_t)ts + st->wall_off);
 }
 
-static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
+/* Decode t's entry half from its entry memory (after late, the exit
+ * record's, when the entry was deferred) and tell the sinks. */
+static void decode_entry(struct stream *st, struct task *t, const struct rn_memsnap *late)
 {
-	struct task *t = task_get(st, (pid_t)r->tid, true);
-	if (!t)
-		return;
-	if (t->pending)
-		st->lost_unpaired++; /* its exit record was lost */
-	t->pending = true;
-	t->nr = r->nr;
-	memcpy(t->args, r->args, sizeof(t->args));
-	t->ts = r->ts;
-	t->need_exit = false;
-	if (!st->decode)
-		return;
-	/* Keep the entry's memory: the exit half may read it too. */
-	if (size > t->mem_cap) {
-		unsigned char *m = realloc(t->mem, size);
-		if (!m)
-			return;
-		t->mem = m;
-		t->mem_cap = size;
-	}
-	memcpy(t->mem, r, size);
-	t->mem_len = size;
-	/* At most one blob per 16 bytes past the header. */
-	size_t most = (size - sizeof(*r)) / sizeof(struct rn_blob) + 1;
-	if (most > t->blobs_cap) {
-		struct rn_memblob *b = realloc(t->blobs, most * sizeof(*b));
-		if (!b)
-			return;
-		t->blobs = b;
-		t->blobs_cap = most;
-	}
-	t->nblobs = parse_blobs((const struct rn_rec *)t->mem, size, t->blobs, t->blobs_cap);
-	struct rn_memsnap snap = { t->blobs, t->nblobs, NULL };
-	rn_mem_use_snapshot(&snap);
+	struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
+	struct rn_memsnap both = { late ? late->v : NULL, late ? late->n : 0, &entry_mem };
+	rn_mem_use_snapshot(&both);
 	rn_buf_reset(&t->out);
 	rn_buf_reset(&t->rx);
 	t->narg = 0;
@@ -785,21 +756,64 @@ static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
 	memcpy(t->priv, d.priv, sizeof(t->priv));
 	t->rval = d.rval;
 	t->entry_len = t->out.len;
-	if (st->sinks->needs & RN_NEED_ENTRY) {
-		struct rn_event ev;
-		char tmp[32];
-		ev_base(st, &ev, RN_EV_SYSCALL, t->tid, r->ts);
-		ev.flags = RN_EVF_DECODED;
-		ev.nr = t->nr;
-		ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
-		memcpy(ev.args, t->args, sizeof(ev.args));
-		ev.args_text = t->out.p ? t->out.p : "";
-		ev.args_len = t->out.len;
-		ev.arg_off = t->arg_off;
-		ev.nargs_text = t->narg;
-		ev.entry_len = t->out.len;
-		rn_sinks_entry(st->sinks, &ev);
+	if (late || !(st->sinks->needs & RN_NEED_ENTRY))
+		return;
+	struct rn_event ev;
+	char tmp[32];
+	ev_base(st, &ev, RN_EV_SYSCALL, t->tid, t->ts);
+	ev.flags = RN_EVF_DECODED;
+	ev.nr = t->nr;
+	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->args, sizeof(ev.args));
+	ev.args_text = t->out.p ? t->out.p : "";
+	ev.args_len = t->out.len;
+	ev.arg_off = t->arg_off;
+	ev.nargs_text = t->narg;
+	ev.entry_len = t->out.len;
+	rn_sinks_entry(st->sinks, &ev);
+}
+
+static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
+{
+	struct task *t = task_get(st, (pid_t)r->tid, true);
+	if (!t)
+		return;
+	/* A pending call here lost its exit record (counted in the kernel). */
+	t->pending = true;
+	t->nr = r->nr;
+	memcpy(t->args, r->args, sizeof(t->args));
+	t->ts = r->ts;
+	t->need_exit = false;
+	t->deferred = false;
+	t->nblobs = 0;
+	if (!st->decode)
+		return;
+	/* Keep the entry's memory: the exit half may read it too. Out of
+	 * memory, the call is decoded from its registers. */
+	size_t most = (size - sizeof(*r)) / sizeof(struct rn_blob) + 1;
+	if (size > t->mem_cap) {
+		unsigned char *m = realloc(t->mem, size);
+		if (m) {
+			t->mem = m;
+			t->mem_cap = size;
+		}
 	}
+	if (most > t->blobs_cap) {
+		struct rn_memblob *b = realloc(t->blobs, most * sizeof(*b));
+		if (b) {
+			t->blobs = b;
+			t->blobs_cap = most;
+		}
+	}
+	if (size <= t->mem_cap && most <= t->blobs_cap) {
+		memcpy(t->mem, r, size);
+		t->mem_len = size;
+		t->nblobs = parse_blobs((const struct rn_rec *)t->mem, size, t->blobs, t->blobs_cap);
+	}
+	/* Memory the kernel could not read yet comes with the exit record. */
+	t->deferred = (r->flags & RN_RECF_DEFER) != 0;
+	if (!t->deferred)
+		decode_entry(st, t, NULL);
 }
 
 /* Report t's call: returned ret after dur ns, or never (no_return). */
@@ -828,6 +842,9 @@ static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_
 			rn_buf_reset(&st->rval);
 			rn_buf_putc(&st->rval, '?');
 		} else {
+			if (t->deferred)
+				decode_entry(st, t, exit_mem);
+			init_dctx(st, t, &d);
 			struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
 			struct rn_memsnap both = { exit_mem ? exit_mem->v : NULL, exit_mem ? exit_mem->n : 0,
 						   &entry_mem };
@@ -844,7 +861,7 @@ static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_
 		ev.arg_off = t->arg_off;
 		ev.nargs_text = t->narg;
 		ev.rval_text = st->rval.p ? st->rval.p : "";
-		ev.entry_len = t->entry_len;
+		ev.entry_len = t->deferred ? 0 : t->entry_len; /* nothing was shown at entry */
 	}
 	rn_sinks_event(st->sinks, &ev);
 	t->pending = false;
@@ -934,11 +951,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static uint64_t read_lost(struct renacer_bpf *skel)
+/* Records lost in the kernel: k = 0 syscalls, 1 task and signal records. */
+static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL, sum = 0;
-	uint32_t k = 0;
 	if (v && bpf_map_lookup_elem(bpf_map__fd(skel->maps.lost), &k, v) == 0)
 		for (int i = 0; i < ncpu; i++)
 			sum += v[i];
@@ -1059,7 +1076,8 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 	(void)sigaction(SIGTERM, &old_term, NULL);
 	(void)sigaction(SIGHUP, &old_hup, NULL);
 
-	uint64_t lost = read_lost(skel) + st.lost_unpaired;
+	/* An exit record lost leaves its entry unpaired: counted already. */
+	uint64_t lost = read_lost(skel, 0), lost_other = read_lost(skel, 1);
 	res->lost_events = lost;
 	res->wall_ns = mono_ns() - t0;
 	res->interrupted = interrupted != 0 || (t.child && !st.main_done);
@@ -1069,11 +1087,11 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		res->exit_status = 128 + (interrupted ? interrupted : SIGINT);
 	else
 		res->exit_status = 0;
-	if (lost)
+	if (lost || lost_other)
 		(void)fprintf(stderr,
-			      "renacer: %llu syscall records lost: the ring buffer was full (raise "
-			      "--bpf-buffer, now %u bytes)\n",
-			      (unsigned long long)lost, o->bpf_buffer);
+			      "renacer: %llu syscalls and %llu process records lost: the ring buffer was "
+			      "full (raise --bpf-buffer, now %u bytes)\n",
+			      (unsigned long long)lost, (unsigned long long)lost_other, o->bpf_buffer);
 	ring_buffer__free(rb);
 	teardown(skel);
 	renacer_bpf__destroy(skel);

@@ -26,9 +26,12 @@
 #define RET_OUT(a, e, m)  { RN_CAP_RETLEN, a, 0, 1, e, m }
 #define STRV(a)		  { RN_CAP_STRV, a, 0, 0, LIM, RN_MAX_COPY }
 #define ADDR_IN(a, la)	  { RN_CAP_ARGLEN, a, la, 0, 1, 128 }
-#define ADDR_OUT(a, lp)	  { RN_CAP_LENPTR, a, lp, 1, 0, 128 }
+/* The length is read at entry too: decoders show "[128 => 16]". */
+#define ADDR_OUT(a, lp)	  IN(lp, 4), { RN_CAP_LENPTR, a, lp, 1, 0, 128 }
 #define IOV_IN(a, n)	  { RN_CAP_IOV, a, n, 0, LIM, 0 }
 #define IOV_OUT(a, n)	  { RN_CAP_IOV, a, n, 1, LIM, 0 }
+#define MSG_IN(a)	  { RN_CAP_MSGHDR, a, 0, 0, LIM, 256 }
+#define MSG_OUT(a)	  { RN_CAP_MSGHDR, a, 0, 1, LIM, 256 }
 
 struct row {
 	const char *name;
@@ -106,8 +109,21 @@ static const struct row rows[] = {
 	{ "accept4", { ADDR_OUT(1, 2) } },
 	{ "getsockname", { ADDR_OUT(1, 2) } },
 	{ "getpeername", { ADDR_OUT(1, 2) } },
-	{ "setsockopt", { ARR_IN(3, 4, 1, 64) } },
-	{ "getsockopt", { { RN_CAP_LENPTR, 3, 4, 1, 0, 64 } } },
+	{ "setsockopt", { ARR_IN(3, 4, 1, 256) } },
+	{ "clock_settime", { IN(1, TS) } },
+	{ "getsockopt", { IN(4, 4), { RN_CAP_LENPTR, 3, 4, 1, 0, 64 } } },
+	{ "sendmsg", { MSG_IN(1) } },
+	{ "recvmsg", { IN(1, 56), MSG_OUT(1) } },
+	{ "ioctl", { IN(2, 64), OUT(2, 64) } },
+	{ "signalfd", { IN(1, 8) } },
+	{ "signalfd4", { IN(1, 8) } },
+	{ "rt_sigtimedwait", { IN(0, 8), OUT(1, 128), IN(2, TS) } },
+	{ "rt_sigqueueinfo", { IN(2, 128) } },
+	{ "rt_tgsigqueueinfo", { IN(3, 128) } },
+	{ "timer_create", { IN(1, 64), OUT(2, 4) } },
+	{ "timer_settime", { IN(2, 2 * TS), OUT(3, 2 * TS) } },
+	{ "timer_gettime", { OUT(1, 2 * TS) } },
+	{ "waitid", { OUT(2, 128), OUT(4, 144) } },
 	{ "pipe", { OUT(0, 8) } },
 	{ "pipe2", { OUT(0, 8) } },
 	{ "socketpair", { OUT(3, 8) } },
@@ -144,7 +160,22 @@ static const struct row rows[] = {
 	{ "getresgid", { OUT(0, 4), OUT(1, 4), OUT(2, 4) } },
 	{ "getgroups", { RET_OUT(1, 4, 256) } },
 	{ "setgroups", { ARR_IN(1, 0, 4, 256) } },
-	{ "set_tid_address", { { RN_CAP_NONE, 0, 0, 0, 0, 0 } } },
+	/* Lock and owner structures for the commands that take one; for the
+	 * others arg 2 is a number, which the kernel then fails to read. */
+	{ "fcntl", { IN(2, 32), OUT(2, 32) } },
+	{ "splice", { IN(1, 8), OUT(1, 8), IN(3, 8), OUT(3, 8) } },
+	{ "tee", { { RN_CAP_NONE, 0, 0, 0, 0, 0 } } },
+	{ "vmsplice", { IOV_IN(1, 2) } },
+	{ "sendfile", { IN(2, 8), OUT(2, 8) } },
+	{ "copy_file_range", { IN(1, 8), OUT(1, 8), IN(3, 8), OUT(3, 8) } },
+	{ "select", { IN(1, 128), IN(2, 128), IN(3, 128), IN(4, TS), OUT(1, 128), OUT(2, 128),
+		      OUT(3, 128), OUT(4, TS) } },
+	{ "pselect6", { IN(1, 128), IN(2, 128), IN(3, 128), IN(4, TS), OUT(1, 128), OUT(2, 128),
+			OUT(3, 128), OUT(4, TS) } },
+	{ "epoll_pwait2", { RET_OUT(1, 12, RN_MAX_COPY), IN(3, TS), IN(4, 8) } },
+	{ "timerfd_settime", { IN(2, 2 * TS), OUT(3, 2 * TS) } },
+	{ "timerfd_gettime", { OUT(1, 2 * TS) } },
+	{ "getdents64", { RET_OUT(1, 1, RN_MAX_COPY) } },
 };
 
 int rn_bpf_captures(unsigned string_limit, struct rn_capspec *spec, size_t nspec)
@@ -179,6 +210,7 @@ int rn_bpf_captures(unsigned string_limit, struct rn_capspec *spec, size_t nspec
 					c.esz = (__u16)slim;
 				break;
 			case RN_CAP_IOV:
+			case RN_CAP_MSGHDR:
 				if (c.esz == LIM)
 					c.esz = (__u16)blim;
 				break;

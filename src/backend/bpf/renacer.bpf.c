@@ -42,7 +42,8 @@ struct entry {
 	__u64 ts;
 	__s64 nr;
 	__u64 args[6];
-	__u64 dropped; /* its entry record was lost: drop the exit too */
+	__u32 dropped; /* its entry record was lost: drop the exit too */
+	__u32 retry;   /* entry captures to try again at exit */
 };
 
 struct {
@@ -93,10 +94,12 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
-/* [0]: records lost for want of ring-buffer room. */
+/* Records lost for want of ring-buffer room: [0] syscalls (an entry or
+ * exit record; a lost entry drops its exit too, so each call counts once),
+ * [1] task and signal records. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
@@ -120,15 +123,14 @@ static __always_inline bool task_traced(__s64 nr)
 	return true;
 }
 
-static __always_inline void count_lost(void)
+static __always_inline void count_lost(__u32 k)
 {
-	__u32 k = 0;
 	__u64 *n = bpf_map_lookup_elem(&lost, &k);
 	if (n)
 		(*n)++;
 }
 
-static __always_inline void emit(__u8 *buf, __u32 off, struct entry *e)
+static __always_inline void emit(__u8 *buf, __u32 off, struct entry *e, bool syscall)
 {
 	((struct rn_rec *)buf)->len = off;
 	__u64 size = off;
@@ -136,7 +138,7 @@ static __always_inline void emit(__u8 *buf, __u32 off, struct entry *e)
 	asm volatile("" : "+r"(size));
 	if (size <= RN_SCRATCH && bpf_ringbuf_output(&events, buf, size, 0) == 0)
 		return;
-	count_lost();
+	count_lost(syscall ? 0 : 1);
 	if (e)
 		e->dropped = 1;
 }
@@ -299,6 +301,21 @@ __noinline __u32 put_iov(struct scratch *s, __u32 off, __u64 addr, __u64 count, 
 	return c.off;
 }
 
+/* struct msghdr (x86_64): name, namelen, iov, iovlen, control, controllen, flags. */
+__noinline __u32 put_msghdr(struct scratch *s, __u32 off, __u64 addr, __u32 esz, __u32 max)
+{
+	__u32 end = put_blob(s, off, addr, 56, 0);
+	if (!s || end == off || off > RN_SCRATCH - BLOB_HDR - 56)
+		return off;
+	__u64 h = at(off) + BLOB_HDR;
+	__u64 name = *(__u64 *)(s->b + h), namelen = *(__u32 *)(s->b + h + 8);
+	__u64 iov = *(__u64 *)(s->b + h + 16), iovlen = *(__u64 *)(s->b + h + 24);
+	__u64 ctl = *(__u64 *)(s->b + h + 32), ctllen = *(__u64 *)(s->b + h + 40);
+	end = put_blob(s, end, name, namelen < 128 ? (__u32)namelen : 128, 0);
+	end = put_blob(s, end, ctl, ctllen < max ? (__u32)ctllen : max, 0);
+	return put_iov(s, end, iov, iovlen, esz);
+}
+
 /* socklen_t at lenp, then that many bytes (at most max) at addr. */
 __noinline __u32 put_lenptr(struct scratch *s, __u32 off, __u64 addr, __u64 lenp, __u32 max)
 {
@@ -355,13 +372,20 @@ static __always_inline __u32 capture(struct scratch *s, __u32 off, const struct 
 		return put_lenptr(s, off, addr, lenv, c->max);
 	case RN_CAP_IOV:
 		return put_iov(s, off, addr, lenv, c->esz);
+	case RN_CAP_MSGHDR:
+		return put_msghdr(s, off, addr, c->esz, c->max);
 	default:
 		return off;
 	}
 }
 
+/* Run the captures of nr for this end of the call. At entry, *retry gets a
+ * bit for each capture that failed on a non-NULL pointer: most often a page
+ * not yet faulted in (a string literal never touched), which the call
+ * itself brings in, so the exit tries again. At exit, retry says which
+ * entry captures to take now. */
 static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr, const __u64 *args,
-					 __s64 ret, bool at_exit)
+					 __s64 ret, bool at_exit, __u32 *retry)
 {
 	__u32 k = (__u32)nr;
 	struct rn_capspec *spec = bpf_map_lookup_elem(&caps, &k);
@@ -371,8 +395,14 @@ static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr,
 		struct rn_cap c = spec->c[i];
 		if (c.kind == RN_CAP_NONE)
 			break;
-		if (!!c.at_exit == at_exit)
+		if (!!c.at_exit == at_exit) {
+			__u32 end = capture(s, off, &c, args, ret);
+			if (!at_exit && end == off && arg_of(args, c.arg))
+				*retry |= 1u << i;
+			off = end;
+		} else if (at_exit && (*retry & (1u << i))) {
 			off = capture(s, off, &c, args, ret);
+		}
 	}
 	return off;
 }
@@ -396,7 +426,7 @@ static __always_inline __u8 *record(__u32 type, __s32 nr, __u64 ts)
 	r->nr = nr;
 	r->ts = ts;
 	r->ret = 0;
-	r->nblobs = 0;
+	r->flags = 0;
 	return s->b;
 }
 
@@ -473,7 +503,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		__u8 *buf = record(RN_REC_FORK, cpid == ctgid, bpf_ktime_get_ns());
 		if (buf) {
 			((struct rn_rec *)buf)->ret = cpid;
-			emit(buf, sizeof(struct rn_rec), NULL);
+			emit(buf, sizeof(struct rn_rec), NULL, false);
 		}
 	}
 	return 0;
@@ -487,7 +517,7 @@ int BPF_PROG(on_task_exit, struct task_struct *task)
 	__u8 *buf = record(RN_REC_TASK_EXIT, 0, bpf_ktime_get_ns());
 	if (buf) {
 		((struct rn_rec *)buf)->ret = BPF_CORE_READ(task, exit_code);
-		emit(buf, sizeof(struct rn_rec), NULL);
+		emit(buf, sizeof(struct rn_rec), NULL, false);
 	}
 	return 0;
 }
@@ -513,7 +543,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct k_sigaction
 		bl->flags = 0;
 		off += BLOB_HDR + ((n + 7) & ~7u);
 	}
-	emit(buf, off, NULL);
+	emit(buf, off, NULL, false);
 	return 0;
 }
 
@@ -545,8 +575,10 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 			for (int i = 0; i < 6; i++)
 				r->args[i] = e.args[i];
 			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), nr, e.args,
-						0, false);
-			emit(buf, off, &e);
+						0, false, &e.retry);
+			if (e.retry)
+				r->flags = RN_RECF_DEFER;
+			emit(buf, off, &e, true);
 		}
 		/* Capturing is ours, not the call's. */
 		e.ts = bpf_ktime_get_ns();
@@ -579,9 +611,10 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 			__u64 args[6];
 			for (int i = 0; i < 6; i++)
 				args[i] = e->args[i];
+			__u32 retry = e->retry;
 			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), e->nr, args,
-						ret, true);
-			emit(buf, off, NULL);
+						ret, true, &retry);
+			emit(buf, off, NULL, true);
 		}
 	}
 	bpf_map_delete_elem(&inflight, &tid);

@@ -36,9 +36,11 @@ enum rn_cap_kind {
 			* args[arg], at most max */
 	RN_CAP_IOV,    /* struct iovec[args[len_arg]] at args[arg] and each
 			* buffer, at most esz bytes each */
+	RN_CAP_MSGHDR, /* struct msghdr at args[arg], its name, iovec (buffers
+			* at most esz bytes each) and control data (max bytes) */
 };
 
-#define RN_CAP_SLOTS 4
+#define RN_CAP_SLOTS 8
 
 struct rn_cap {
 	__u8 kind, arg, len_arg, at_exit;
@@ -67,9 +69,12 @@ struct rn_rec {
 	__u64 ts; /* CLOCK_MONOTONIC ns */
 	__s64 ret;
 	__u64 args[6];
-	__u32 nblobs, len; /* len: the whole record, header included; blobs fill
-			    * the rest (nblobs is not kept: read to len) */
+	__u32 flags, len; /* len: the whole record, header included; blobs fill the rest */
 };
+
+/* ENTER: some entry captures failed and are taken again at exit; decode
+ * the entry half then. */
+#define RN_RECF_DEFER 1u
 
 #define RN_BLOB_TRUNC 1u /* a string that did not end within the bytes kept */
 
@@ -81,4 +86,4 @@ struct rn_blob {
 #define RN_SCRATCH     16384 /* the most a record takes */
 #define RN_MAX_COPY    4096  /* the most one blob takes */
 #define RN_STRV_MAX    64    /* strings of an argv/envp kept */
-#define RN_IOV_MAX     16    /* buffers of an iovec kept */
+#define RN_IOV_MAX     64    /* buffers of an iovec kept */
