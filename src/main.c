@@ -13,6 +13,7 @@
 #include "analysis/compare.h"
 #include "analysis/equivalence.h"
 #include "analysis/functions.h"
+#include "analysis/ml/analysis.h"
 #include "analysis/stats.h"
 #include "analysis/summary.h"
 #ifdef RN_HAVE_BPF
@@ -215,7 +216,7 @@ int main(int argc, char **argv)
 	if (!o.outfile && o.format != RN_FMT_TEXT)
 		doc = spool_open();
 	FILE *report = o.format == RN_FMT_TEXT ? out : stderr;
-	bool want_store = o.stats_extended || o.format == RN_FMT_HTML;
+	bool want_store = o.stats_extended || o.format == RN_FMT_HTML || rn_ml_wanted(&o);
 	if (want_store) {
 		store = rn_store_new();
 		if (!store) {
@@ -224,8 +225,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	int r = o.quiet ? 0 : add(&sinks, rn_out_status_new());
-	if (r == 0 && store)
+	int r = 0;
+	if (store)
 		r = add(&sinks, rn_store_sink_new(store));
 	switch (o.format) {
 	case RN_FMT_TEXT:
@@ -250,6 +251,9 @@ int main(int argc, char **argv)
 			r = add(&sinks, rn_out_flamegraph_new(doc, &o, o.format == RN_FMT_FLAMESVG));
 		break;
 	}
+	/* After the trace sink, which ends an open line before these notices. */
+	if (r == 0 && !o.quiet)
+		r = add(&sinks, rn_out_status_new());
 	/* CSV prints its own table with -c. */
 	if (r == 0 && o.summary && !(o.format == RN_FMT_CSV && o.summary_only))
 		r = add(&sinks, rn_stats_summary_new(report, &o));
@@ -272,6 +276,17 @@ int main(int argc, char **argv)
 		r = add(&sinks, rn_function_profile_new(report, &o));
 	if (r == 0 && o.anomaly_realtime)
 		r = add(&sinks, rn_anomaly_realtime_new(stderr, &o));
+	if (r == 0 && rn_ml_wanted(&o)) {
+		/* Bad --ml-clusters or model files end the run before it starts.
+		 * The HPU report follows a spooled document, else goes to stdout. */
+		struct rn_ml_analysis *ml;
+		if (rn_ml_analysis_new(&o, store, &ml, &diag) < 0) {
+			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+			status = 1;
+			goto out;
+		}
+		r = add(&sinks, rn_ml_sink_new(ml, stderr, doc != stdout && doc != out ? doc : stdout));
+	}
 	if (r < 0) {
 		(void)fprintf(stderr, "renacer: out of memory\n");
 		status = 1;

@@ -169,8 +169,15 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 			sig = tmp;
 		}
 	}
-	if (ev->kind == RN_EV_ATTACHED || ev->kind == RN_EV_DETACHED)
+	if (ev->kind == RN_EV_ATTACHED || ev->kind == RN_EV_DETACHED) {
+		/* The notice goes to stderr after us (the status sink): when the
+		 * trace does too, end the open line first, as strace does. */
+		if (s->f == stderr) {
+			close_open(s);
+			(void)fflush(s->f);
+		}
 		return;
+	}
 	close_open(s);
 	switch (ev->kind) {
 	case RN_EV_SIGNAL:

@@ -111,6 +111,7 @@ static const struct row rows[] = {
 	{ "getpeername", { ADDR_OUT(1, 2) } },
 	{ "setsockopt", { ARR_IN(3, 4, 1, 256) } },
 	{ "clock_settime", { IN(1, TS) } },
+	{ "getcpu", { OUT(0, 4), OUT(1, 4) } },
 	{ "getsockopt", { IN(4, 4), { RN_CAP_LENPTR, 3, 4, 1, 0, 64 } } },
 	{ "sendmsg", { MSG_IN(1) } },
 	{ "recvmsg", { IN(1, 56), MSG_OUT(1) } },

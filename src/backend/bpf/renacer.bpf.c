@@ -274,13 +274,26 @@ __noinline __u32 put_strv(struct scratch *s, __u32 off, __u64 addr, __u32 max, _
 
 struct iov_ctx {
 	struct scratch *s;
+	__u64 addr;
 	__u32 start, n, esz, off;
+	__u32 stride; /* 16: one blob for the array; 32: a blob per element */
 };
+
+static long iov_elem(__u64 i, void *p)
+{
+	struct iov_ctx *c = p;
+	__u32 end = put_blob(c->s, c->off, c->addr + i * 16, 16, 0);
+	if (end == c->off)
+		return 1;
+	c->off = end;
+	c->n++;
+	return 0;
+}
 
 static long iov_buf(__u64 i, void *p)
 {
 	struct iov_ctx *c = p;
-	__u32 o = c->start + (__u32)i * 16;
+	__u32 o = c->start + (__u32)i * c->stride;
 	if (!c->s || i >= c->n || o > RN_SCRATCH - 16)
 		return 1;
 	__u64 base = *(__u64 *)(c->s->b + at(o));
@@ -289,15 +302,24 @@ static long iov_buf(__u64 i, void *p)
 	return 0;
 }
 
+/* The iovec array as one blob, or, when its end is not readable, element
+ * by element up to the first that is not (decoders show what they can). */
 __noinline __u32 put_iov(struct scratch *s, __u32 off, __u64 addr, __u64 count, __u32 esz)
 {
 	if (count > RN_IOV_MAX)
 		count = RN_IOV_MAX;
-	__u32 end = put_blob(s, off, addr, (__u32)count * 16, 0);
-	if (!s || end == off)
+	if (!s || !addr || !count)
 		return off;
-	struct iov_ctx c = { s, off + BLOB_HDR, (__u32)count, esz, end };
-	bpf_loop((__u32)count, iov_buf, &c, 0);
+	struct iov_ctx c = { s, addr, off + BLOB_HDR, (__u32)count, esz, 0, 16 };
+	c.off = put_blob(s, off, addr, (__u32)count * 16, 0);
+	if (c.off == off) {
+		c.n = 0;
+		c.stride = BLOB_HDR + 16;
+		bpf_loop((__u32)count, iov_elem, &c, 0);
+		if (!c.n)
+			return off;
+	}
+	bpf_loop(c.n, iov_buf, &c, 0);
 	return c.off;
 }
 
