@@ -6,7 +6,14 @@
  * back worst are the explanation. Plain per-row SGD on the mean squared
  * error, learning rate 0.01, Xavier-uniform start from the seed. Each
  * epoch draws up to EPOCH_ROWS rows, so a 10M-call trace trains as fast
- * as a 4k-call one (the bulk is the same shape either way). */
+ * as a 4k-call one (the bulk is the same shape either way).
+ *
+ * It learns what normal looks like: inputs are centred on each feature's
+ * median and scaled by its MAD (x 1.4826; the standard deviation where
+ * the MAD is 0), from a sample, so a few extreme calls neither shift nor
+ * squash the scale, and rows more than TRIM such units out on any such
+ * feature are left out of training. A network shown the 25 slow calls of 3000
+ * would spend a hidden unit on them and reconstruct them well. */
 #include "analysis/ml/ml.h"
 
 #include <errno.h>
@@ -14,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPOCH_ROWS 4096
-#define LR         0.01f
-#define MAX_DIM    64
+#define EPOCH_ROWS     4096
+#define LR             0.01f
+#define MAX_DIM        64
+#define TRIM           6.0
+#define MAX_CATEGORIES 32
 
 void rn_ml_ae_free(struct rn_ml_ae *ae)
 {
@@ -29,6 +38,12 @@ void rn_ml_ae_free(struct rn_ml_ae *ae)
 	free(ae->w2);
 	free(ae->b2);
 	free(ae);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
 }
 
 static struct rn_ml_ae *ae_alloc(size_t in, size_t hidden)
@@ -80,23 +95,68 @@ int rn_ml_ae_train(const struct rn_ml_matrix *x, size_t hidden, unsigned epochs,
 	struct rn_ml_ae *ae = ae_alloc(in, hidden);
 	if (!ae)
 		return -ENOMEM;
-	/* Standardize with the training rows' mean and deviation; a constant
-	 * feature gets scale 1 (it standardizes to 0 and costs nothing). */
-	for (size_t j = 0; j < in; j++) {
-		double s = 0, ss = 0;
-		for (size_t i = 0; i < n; i++)
-			s += rn_ml_row(x, i)[j];
-		double m = s / (double)n;
-		for (size_t i = 0; i < n; i++) {
-			double d = rn_ml_row(x, i)[j] - m;
-			ss += d * d;
-		}
-		double sd = sqrt(ss / (double)n);
-		ae->mean[j] = (float)m;
-		ae->scale[j] = sd > 1e-6 ? (float)sd : 1.0f;
-	}
 	struct rn_ml_rng rng;
 	rn_ml_rng_seed(&rng, seed);
+	size_t ns = n < EPOCH_ROWS ? n : EPOCH_ROWS;
+	float *col = calloc(ns, sizeof(float));
+	size_t *keep = calloc(n, sizeof(size_t));
+	bool cat[MAX_DIM];
+	if (!col || !keep) {
+		free(col);
+		free(keep);
+		rn_ml_ae_free(ae);
+		return -ENOMEM;
+	}
+	for (size_t j = 0; j < in; j++) {
+		/* The same seeded sample for every feature. */
+		struct rn_ml_rng pick = rng;
+		for (size_t k = 0; k < ns; k++)
+			col[k] = rn_ml_row(x, ns == n ? k : rn_ml_rng_below(&pick, n))[j];
+		qsort(col, ns, sizeof(float), cmp_float);
+		size_t distinct = ns ? 1 : 0;
+		for (size_t k = 1; k < ns; k++)
+			distinct += col[k] != col[k - 1];
+		float med = col[ns / 2];
+		for (size_t k = 0; k < ns; k++)
+			col[k] = fabsf(col[k] - med);
+		qsort(col, ns, sizeof(float), cmp_float);
+		double scale = 1.4826 * col[ns / 2];
+		/* A feature of a few values (a syscall number, an fd) is a
+		 * category: its median and MAD mean little, and no value of it
+		 * is "far out"; mean and deviation, and no trimming. */
+		cat[j] = distinct <= MAX_CATEGORIES;
+		if (cat[j] || !(scale > 1e-6)) {
+			double s = 0, ss = 0;
+			for (size_t i = 0; i < n; i++)
+				s += rn_ml_row(x, i)[j];
+			double m = s / (double)n;
+			for (size_t i = 0; i < n; i++) {
+				double d = rn_ml_row(x, i)[j] - m;
+				ss += d * d;
+			}
+			scale = sqrt(ss / (double)n);
+			if (cat[j])
+				med = (float)m;
+		}
+		ae->mean[j] = med;
+		ae->scale[j] = scale > 1e-6 ? (float)scale : 1.0f;
+	}
+	for (size_t k = 0; k < ns; k++)
+		(void)rn_ml_rng_next(&rng);
+	size_t nkeep = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool ok = true;
+		for (size_t j = 0; j < in && ok; j++)
+			ok = cat[j] ||
+			     fabsf(rn_ml_row(x, i)[j] - ae->mean[j]) <= TRIM * ae->scale[j];
+		if (ok)
+			keep[nkeep++] = i;
+	}
+	/* Mostly "outliers" means the scale says little: learn from all. */
+	if (nkeep < n / 2)
+		for (nkeep = 0; nkeep < n; nkeep++)
+			keep[nkeep] = nkeep;
+	free(col);
 	float lim = sqrtf(6.0f / (float)(in + hidden));
 	for (size_t k = 0; k < hidden * in; k++)
 		ae->w1[k] = (float)((2 * rn_ml_rng_unit(&rng) - 1) * lim);
@@ -106,7 +166,7 @@ int rn_ml_ae_train(const struct rn_ml_matrix *x, size_t hidden, unsigned epochs,
 	size_t per = n < EPOCH_ROWS ? n : EPOCH_ROWS;
 	for (unsigned e = 0; e < epochs; e++) {
 		for (size_t s = 0; s < per; s++) {
-			size_t i = rn_ml_rng_below(&rng, n);
+			size_t i = keep[rn_ml_rng_below(&rng, nkeep)];
 			forward(ae, rn_ml_row(x, i), z, h, y);
 			/* d(mean sq err)/dy = 2 (y - z) / in */
 			for (size_t j = 0; j < in; j++)
@@ -129,6 +189,7 @@ int rn_ml_ae_train(const struct rn_ml_matrix *x, size_t hidden, unsigned epochs,
 			}
 		}
 	}
+	free(keep);
 	rn_ml_ae_error_all(ae, x, NULL, true);
 	*ret = ae;
 	return 0;
@@ -149,6 +210,14 @@ double rn_ml_ae_error(const struct rn_ml_ae *ae, const float *row, double *contr
 		for (size_t j = 0; j < ae->in; j++)
 			contrib[j] = total > 0 ? 100.0 * contrib[j] / total : 0;
 	return total / (double)ae->in;
+}
+
+void rn_ml_ae_reconstruct(const struct rn_ml_ae *ae, const float *row, float *ret)
+{
+	float z[MAX_DIM], h[MAX_DIM], y[MAX_DIM];
+	forward(ae, row, z, h, y);
+	for (size_t j = 0; j < ae->in; j++)
+		ret[j] = y[j] * ae->scale[j] + ae->mean[j];
 }
 
 void rn_ml_ae_error_all(struct rn_ml_ae *ae, const struct rn_ml_matrix *x, double *ret, bool refit)

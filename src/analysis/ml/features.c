@@ -136,9 +136,13 @@ int rn_ml_call_features(const struct rn_store *st, struct rn_ml_matrix *ret)
 	double *sum = calloc(RN_NSYSCALLS + 1, sizeof(double));
 	uint64_t *cnt = calloc(RN_NSYSCALLS + 1, sizeof(uint64_t));
 	struct tasks tasks = {0};
-	if (!sum || !cnt || rn_ml_matrix_init(&m, n, RN_MLF_COUNT) < 0) {
+	unsigned char *fresh = calloc(n ? n : 1, 1);
+	double gsum = 0, bsum = 0;
+	size_t nhist = 0;
+	if (!sum || !cnt || !fresh || rn_ml_matrix_init(&m, n, RN_MLF_COUNT) < 0) {
 		free(sum);
 		free(cnt);
+		free(fresh);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -163,34 +167,50 @@ int rn_ml_call_features(const struct rn_store *st, struct rn_ml_matrix *ret)
 		    sized && st->arg2[i] < (1ULL << 48) ? (float)log1p((double)st->arg2[i]) : -1.0f;
 		struct task *t = task_get(&tasks, st->pid[i]);
 		if (!t) {
+			free(fresh);
 			free(tasks.v);
 			free(sum);
 			free(cnt);
 			rn_ml_matrix_done(&m);
 			return -ENOMEM;
 		}
-		double gap_us = 0;
-		if (t->last_end && st->ts_ns[i] > t->last_end)
-			gap_us = (double)(st->ts_ns[i] - t->last_end) / 1e3;
-		if (t->last_end) {
-			if (t->ngaps == BURST_GAPS)
-				t->gap_sum -= t->gaps[t->pos];
-			else
-				t->ngaps++;
-			t->gaps[t->pos] = (float)gap_us;
-			t->gap_sum += (float)gap_us;
-			t->pos = (t->pos + 1) % BURST_GAPS;
+		/* A task's first call has no gap and no rate yet: it gets the
+		 * run's averages below, not a zero gap (which would make every
+		 * thread's first call an outlier). */
+		if (!t->last_end) {
+			fresh[i] = 1;
+			t->last_end = st->ts_ns[i] + st->dur_ns[i];
+			continue;
 		}
+		double gap_us =
+		    st->ts_ns[i] > t->last_end ? (double)(st->ts_ns[i] - t->last_end) / 1e3 : 0;
+		if (t->ngaps == BURST_GAPS)
+			t->gap_sum -= t->gaps[t->pos];
+		else
+			t->ngaps++;
+		t->gaps[t->pos] = (float)gap_us;
+		t->gap_sum += (float)gap_us;
+		t->pos = (t->pos + 1) % BURST_GAPS;
 		t->last_end = st->ts_ns[i] + st->dur_ns[i];
 		/* Calls per ms the program issues between its syscalls: the
 		 * time spent inside them does not count, so a slow call does
 		 * not make its neighbours look idle. */
-		double mean_gap = t->ngaps ? t->gap_sum / t->ngaps : 0;
+		double mean_gap = t->gap_sum / t->ngaps;
 		if (mean_gap < 0)
 			mean_gap = 0;
 		row[RN_MLF_GAP] = (float)log1p(gap_us);
 		row[RN_MLF_BURST] = (float)log1p(1000.0 / (mean_gap + 1.0));
+		gsum += row[RN_MLF_GAP];
+		bsum += row[RN_MLF_BURST];
+		nhist++;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (fresh[i]) {
+			rn_ml_row(&m, i)[RN_MLF_GAP] = nhist ? (float)(gsum / (double)nhist) : 0.0f;
+			rn_ml_row(&m, i)[RN_MLF_BURST] =
+			    nhist ? (float)(bsum / (double)nhist) : 0.0f;
+		}
+	free(fresh);
 	free(tasks.v);
 	free(sum);
 	free(cnt);

@@ -286,6 +286,7 @@ void rn_ml_iforest_explain(const struct rn_ml_iforest *f, const float *row,
 			double cut =
 			    node->size ? (double)(node->size - next->size) / node->size : 0;
 			e->importance += cut;
+			*(left ? &e->cut_below : &e->cut_above) += cut;
 			total += cut;
 			e->splits++;
 			if (left && node->threshold < e->below)

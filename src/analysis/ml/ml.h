@@ -117,6 +117,8 @@ struct rn_ml_iexplain {
 	unsigned splits;   /* splits on this feature along the paths */
 	float above;       /* the row was >= this (largest such threshold); -INF if none */
 	float below;       /* the row was < this (smallest such threshold); +INF if none */
+	double cut_above;  /* rows cut away by splits the row passed as >= (of importance) */
+	double cut_below;  /* ... as < */
 };
 /* Fill ret (f->dim entries) for row. */
 void rn_ml_iforest_explain(const struct rn_ml_iforest *f, const float *row,
@@ -124,8 +126,9 @@ void rn_ml_iforest_explain(const struct rn_ml_iforest *f, const float *row,
 
 /* --- autoencoder --- */
 
-/* in -> hidden (tanh) -> in (linear), on inputs standardized with the
- * training data's mean and scale, trained by SGD on the squared error. */
+/* in -> hidden (tanh) -> in (linear), on inputs centred on the training
+ * data's medians and scaled by their MADs, trained by SGD on the squared
+ * error of the rows within 6 such units of the centre. */
 struct rn_ml_ae {
 	size_t in, hidden;
 	float *mean, *scale;     /* in */
@@ -143,6 +146,8 @@ void rn_ml_ae_free(struct rn_ml_ae *ae);
 /* Mean squared reconstruction error of row (standardized units); when
  * contrib is not NULL, each feature's share of it in % (in entries). */
 double rn_ml_ae_error(const struct rn_ml_ae *ae, const float *row, double *contrib);
+/* The network's output for row, in the row's own units (in entries). */
+void rn_ml_ae_reconstruct(const struct rn_ml_ae *ae, const float *row, float *ret);
 /* Errors of every row of x into ret, and their mean and population
  * standard deviation into the model's err_mean/err_sd when refit. */
 void rn_ml_ae_error_all(struct rn_ml_ae *ae, const struct rn_ml_matrix *x, double *ret, bool refit);
