@@ -62,12 +62,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="small workloads (smoke test)")
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--suite", default="overhead,formats,analysis,source,otlp,bpf")
+    ap.add_argument("--suite", default="overhead,formats,analysis,source,otlp,bpf,bpf-stream")
     a = ap.parse_args()
     suites = a.suite.split(",")
     for s in suites:
-        if s not in ("overhead", "formats", "analysis", "source", "otlp", "bpf"):
-            sys.exit("unknown suite '%s' (overhead, formats, analysis, source, otlp, bpf)" % s)
+        if s not in ("overhead", "formats", "analysis", "source", "otlp", "bpf", "bpf-stream"):
+            sys.exit("unknown suite '%s' (overhead, formats, analysis, source, otlp, bpf, bpf-stream)" % s)
     if "overhead" in suites:
         overhead(a)
     if "formats" in suites:
@@ -80,6 +80,82 @@ def main():
         otlp(a)
     if "bpf" in suites:
         bpf(a)
+    if "bpf-stream" in suites:
+        bpf_stream(a)
+
+
+def count_syscalls(renacer, cmd, extra):
+    """The program's syscalls, counted by the bpf backend's -c."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "c")
+        subprocess.run([renacer, "--backend", "bpf", "-c", "-o", out] + extra + ["--"] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        for line in open(out):
+            if line.rstrip().endswith("total"):
+                return int(line.split()[3])
+    return 0
+
+
+def bpf_stream(a):
+    """The full decoded trace written to a file: strace, the ptrace backend
+    and the bpf event stream, ratios to native and the marginal cost per
+    syscall ((traced - native) / syscalls); then start-up on /bin/true."""
+    b = os.path.abspath(a.build)
+    renacer = os.path.join(b, "renacer")
+    w = os.path.join(b, "bench")
+    if subprocess.run([renacer, "--backend", "bpf", "-o", "/dev/null", "--", "true"]).returncode != 0:
+        print("bpf-stream suite skipped: the bpf backend is unavailable here")
+        return
+    scale = 10 if a.quick else 1
+    workloads = [
+        ("getppid loop", [w + "/getppid_loop", str(200000 // scale)], []),
+        ("read/write loop", [w + "/rw_loop", str(50000 // scale)], []),
+        ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
+        ("4 threads, 400k getppid", [w + "/threads_loop", str(400000 // scale), "4"], ["-f"]),
+    ]
+    tools = [("strace", lambda cmd, extra: ["strace", "-o", "s"] + extra + ["--"] + cmd),
+             ("ptrace backend", lambda cmd, extra: [renacer, "--backend", "ptrace", "-o", "p"] + extra +
+              ["--"] + cmd),
+             ("bpf stream", lambda cmd, extra: [renacer, "--backend", "bpf", "-o", "b"] + extra + ["--"] + cmd)]
+    names = [t[0] for t in tools]
+    if a.markdown:
+        print("\n| workload (full trace -o FILE) | syscalls | " +
+              " | ".join("%s / native" % n for n in names) + " | bpf / strace | bpf us/syscall |")
+        print("|---|---:|" + "---:|" * (len(names) + 2))
+    with tempfile.TemporaryDirectory() as tmp:
+        for wname, cmd, extra in workloads:
+            nsys = count_syscalls(renacer, cmd, extra)
+            nat, times = [], {n: [] for n in names}
+            for _ in range(a.runs):
+                nat.append(measure(cmd, tmp)[0])
+                for n, mk in tools:
+                    times[n].append(measure(mk(cmd, extra), tmp)[0])
+            n_ = statistics.median(nat)
+            med = {n: statistics.median(v) for n, v in times.items()}
+            per = (med["bpf stream"] - n_) / nsys * 1e6 if nsys else 0
+            if a.markdown:
+                print("| %s | %d | %s | **%.2f** | %.2f |" % (
+                    wname, nsys, " | ".join("%.1f" % (med[n] / n_) for n in names),
+                    med["bpf stream"] / med["strace"], per))
+            else:
+                print("bpf-stream %-32s native %.3fs %s  %.2f us/syscall" % (wname, n_, "  ".join(
+                    "%s x%.2f" % (n, med[n] / n_) for n in names), per), flush=True)
+        # Start-up: what tracing /bin/true adds, in milliseconds.
+        true = ["/bin/true"]
+        variants = [("bpf -c", [renacer, "--backend", "bpf", "-c", "-o", "c", "--"] + true),
+                    ("bpf stream", [renacer, "--backend", "bpf", "-o", "b", "--"] + true),
+                    ("ptrace", [renacer, "--backend", "ptrace", "-o", "p", "--"] + true),
+                    ("strace", ["strace", "-o", "s", "--"] + true)]
+        nat = statistics.median(measure(true, tmp)[0] for _ in range(a.runs * 3))
+        res = {}
+        for label, cmd in variants:
+            res[label] = statistics.median(measure(cmd, tmp)[0] for _ in range(a.runs * 3)) - nat
+        if a.markdown:
+            print("\n| start-up on /bin/true | " + " | ".join(v[0] for v in variants) + " |")
+            print("|---|" + "---:|" * len(variants))
+            print("| ms over native | " + " | ".join("%.1f" % (res[v[0]] * 1e3) for v in variants) + " |")
+        else:
+            print("start-up over native: " + "  ".join("%s %.1f ms" % (v[0], res[v[0]] * 1e3) for v in variants))
 
 
 def bpf(a):
@@ -99,6 +175,7 @@ def bpf(a):
         ("read/write loop", [w + "/rw_loop", str(50000 // scale)], []),
         ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
         ("fork loop", [w + "/fork_loop", str(1000 // scale)], ["-f"]),
+        ("4 threads, 400k getppid", [w + "/threads_loop", str(400000 // scale), "4"], ["-f"]),
     ]
     tools = [("strace -c", lambda cmd, extra: ["strace", "-c", "-o", "s"] + extra + ["--"] + cmd),
              ("ptrace backend", lambda cmd, extra: [renacer, "--backend", "ptrace", "-c", "-o", "p"] + extra +

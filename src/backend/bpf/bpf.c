@@ -125,6 +125,7 @@ static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct 
 	}
 	skel->rodata->follow = o->follow;
 	skel->rodata->stream = stream;
+	skel->rodata->wake_bytes = o->bpf_buffer / 8;
 	/* -c needs neither the ring buffer nor the task and signal records. */
 	unsigned rb = stream ? o->bpf_buffer : 4096;
 	(void)bpf_map__set_max_entries(skel->maps.events, rb);
@@ -132,7 +133,28 @@ static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct 
 		(void)bpf_program__set_autoload(skel->progs.on_task_exit, false);
 		(void)bpf_program__set_autoload(skel->progs.on_signal, false);
 	}
+	/* RENACER_BPF_DEBUG: the verifier's statistics per program. */
+	static char vlog[5][1 << 16];
+	bool vstats = getenv("RENACER_BPF_DEBUG") != NULL;
+	if (vstats) {
+		struct bpf_program *p;
+		int i = 0;
+		bpf_object__for_each_program(p, skel->obj) {
+			if (i >= 5)
+				break;
+			(void)bpf_program__set_log_level(p, 4);
+			(void)bpf_program__set_log_buf(p, vlog[i++], sizeof(vlog[0]));
+		}
+	}
 	int r = renacer_bpf__load(skel);
+	if (vstats) {
+		struct bpf_program *p;
+		bpf_object__for_each_program(p, skel->obj) {
+			size_t sz = 0;
+			const char *l = bpf_program__log_buf(p, &sz);
+			(void)fprintf(stderr, "renacer: bpf program %s: %s", bpf_program__name(p), l ? l : "\n");
+		}
+	}
 	/* libbpf reads the custom BTF during the load. */
 	if (btf_fd >= 0)
 		(void)close(btf_fd);
@@ -575,6 +597,12 @@ static void on_interrupt(int sig)
 	interrupted = sig;
 }
 
+/* Only to wake the poll when the program ends. */
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
 static bool any_alive(const struct rn_options *o)
 {
 	for (size_t i = 0; i < o->npids; i++)
@@ -963,6 +991,8 @@ static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 	return sum;
 }
 
+#define POLL_MS 5
+
 /* Whether a task we have no exit record for is still there. */
 static bool task_alive(pid_t tid)
 {
@@ -1017,13 +1047,15 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		}
 	}
 
-	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
+	struct sigaction sa = { 0 }, chld = { 0 }, old_int, old_term, old_hup, old_chld;
 	sa.sa_handler = on_interrupt;
 	(void)sigemptyset(&sa.sa_mask);
 	interrupted = 0;
 	(void)sigaction(SIGINT, &sa, &old_int);
 	(void)sigaction(SIGTERM, &sa, &old_term);
 	(void)sigaction(SIGHUP, &sa, &old_hup);
+	chld.sa_handler = on_child; /* no SA_RESTART: the poll returns EINTR */
+	(void)sigaction(SIGCHLD, &chld, &old_chld);
 	release(&t);
 
 	bool idle_flush = false;
@@ -1031,7 +1063,11 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		idle_flush |= sinks->v[i]->ops->idle != NULL;
 	uint64_t last_check = mono_ns();
 	for (;;) {
-		int n = ring_buffer__poll(rb, 100);
+		/* Records come without a wakeup until an eighth of the buffer
+		 * waits (renacer.bpf.c): read them every few milliseconds. */
+		int n = ring_buffer__poll(rb, POLL_MS);
+		if (n == 0)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR)
 			break;
 		if (interrupted)
@@ -1048,13 +1084,13 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		/* Done when every task we know of has ended: the kernel wrote
 		 * their exit records before any parent could see them gone. */
 		bool done = t.child ? st.main_done : !any_alive(o);
-		if (done || n == 0 || mono_ns() - last_check > 1000000000ull) {
+		if (done || mono_ns() - last_check > 1000000000ull) {
 			/* Tasks whose exit record was lost, or that left while
 			 * we were attaching. */
 			last_check = mono_ns();
 			(void)ring_buffer__consume(rb);
 			for (size_t i = 0; i < st.ntasks;)
-				if (!task_alive(st.tasks[i]->tid) && (done || n == 0)) {
+				if (!task_alive(st.tasks[i]->tid)) {
 					struct task *gone = st.tasks[i];
 					if (gone->pending)
 						emit_syscall(&st, gone, 0, 0, true, NULL);
@@ -1075,6 +1111,7 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 	(void)sigaction(SIGINT, &old_int, NULL);
 	(void)sigaction(SIGTERM, &old_term, NULL);
 	(void)sigaction(SIGHUP, &old_hup, NULL);
+	(void)sigaction(SIGCHLD, &old_chld, NULL);
 
 	/* An exit record lost leaves its entry unpaired: counted already. */
 	uint64_t lost = read_lost(skel, 0), lost_other = read_lost(skel, 1);

@@ -24,6 +24,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set by the loader before the programs load. */
 const volatile bool follow = false; /* -f: children too */
 const volatile bool stream = false; /* records instead of aggregates */
+/* Wake renacer only once this much is waiting: a wakeup per record would
+ * cost a context switch per syscall. renacer also polls every few ms. */
+const volatile __u64 wake_bytes = 1 << 20;
 
 /* Thread group ids being traced: TRACING, or HELD for the child renacer
  * started, which is traced from its execve on (what it does between fork
@@ -130,16 +133,31 @@ static __always_inline void count_lost(__u32 k)
 		(*n)++;
 }
 
+/* Copy the record built in s (off bytes) to the ring buffer. Returns 0, or
+ * -1 when there was no room (counted). A global function: the verifier
+ * checks it once, and the record's size need not be tracked exactly along
+ * every path that built it. */
+__noinline int put_record(struct scratch *s, __u32 off, int syscall)
+{
+	if (!s)
+		return -1;
+	((struct rn_rec *)s->b)->len = off;
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes ? BPF_RB_FORCE_WAKEUP
+										  : BPF_RB_NO_WAKEUP;
+	__u64 size = off;
+	asm volatile("" : "+r"(size));
+	if (size <= RN_SCRATCH) {
+		size &= 2 * RN_SCRATCH - 1; /* a no-op the verifier can see */
+		if (bpf_ringbuf_output(&events, s->b, size, flags) == 0)
+			return 0;
+	}
+	count_lost(syscall ? 0 : 1);
+	return -1;
+}
+
 static __always_inline void emit(__u8 *buf, __u32 off, struct entry *e, bool syscall)
 {
-	((struct rn_rec *)buf)->len = off;
-	__u64 size = off;
-	/* Keep the bound where the verifier sees it. */
-	asm volatile("" : "+r"(size));
-	if (size <= RN_SCRATCH && bpf_ringbuf_output(&events, buf, size, 0) == 0)
-		return;
-	count_lost(syscall ? 0 : 1);
-	if (e)
+	if (put_record((struct scratch *)buf, off, syscall) != 0 && e)
 		e->dropped = 1;
 }
 
@@ -202,6 +220,17 @@ __noinline __u32 put_blob(struct scratch *s, __u32 off, __u64 addr, __u32 len, i
 	bl->len = (__u32)n;
 	bl->flags = flags;
 	return blob_end(off, (int)n);
+}
+
+/* put_blob for the captures that are retried at exit: bit 31 of the result
+ * says a non-NULL pointer could not be read. Callers fold the bit in with
+ * arithmetic, not branches, so the verifier need not follow each
+ * combination of failures. */
+#define RETRY_BIT (1u << 31)
+__noinline __u32 put_blob_r(struct scratch *s, __u32 off, __u64 addr, __u32 len, int str)
+{
+	__u32 end = put_blob(s, off, addr, len, str);
+	return end == off && addr && len ? off | RETRY_BIT : end;
 }
 
 /* A NULL-terminated pointer array, read one pointer at a time (its end may
@@ -369,20 +398,28 @@ static __always_inline __u64 arg_of(const __u64 *args, __u8 i)
 	}
 }
 
-static __always_inline __u32 capture(struct scratch *s, __u32 off, const struct rn_cap *c,
-				     const __u64 *args, __s64 ret)
+struct args6 {
+	__u64 v[6];
+};
+
+/* One capture of the table. Global: checked once, whatever the slot. */
+__noinline __u32 capture(struct scratch *s, __u32 off, const struct rn_cap *c, const struct args6 *a,
+			 __s64 ret)
 {
+	if (!c || !a)
+		return off;
+	const __u64 *args = a->v;
 	__u64 addr = arg_of(args, c->arg);
 	__u64 lenv = arg_of(args, c->len_arg);
 	__u64 n;
 	switch (c->kind) {
 	case RN_CAP_STR:
-		return put_blob(s, off, addr, c->max, 1);
+		return put_blob_r(s, off, addr, c->max, 1);
 	case RN_CAP_FIXED:
-		return put_blob(s, off, addr, c->max, 0);
+		return put_blob_r(s, off, addr, c->max, 0);
 	case RN_CAP_ARGLEN:
 		n = lenv * c->esz;
-		return put_blob(s, off, addr, n < c->max ? (__u32)n : c->max, 0);
+		return put_blob_r(s, off, addr, n < c->max ? (__u32)n : c->max, 0);
 	case RN_CAP_RETLEN:
 		if (ret <= 0)
 			return off;
@@ -406,8 +443,8 @@ static __always_inline __u32 capture(struct scratch *s, __u32 off, const struct 
  * not yet faulted in (a string literal never touched), which the call
  * itself brings in, so the exit tries again. At exit, retry says which
  * entry captures to take now. */
-static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr, const __u64 *args,
-					 __s64 ret, bool at_exit, __u32 *retry)
+static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr,
+					 const struct args6 *args, __s64 ret, bool at_exit, __u32 *retry)
 {
 	__u32 k = (__u32)nr;
 	struct rn_capspec *spec = bpf_map_lookup_elem(&caps, &k);
@@ -419,11 +456,11 @@ static __always_inline __u32 capture_all(struct scratch *s, __u32 off, __s64 nr,
 			break;
 		if (!!c.at_exit == at_exit) {
 			__u32 end = capture(s, off, &c, args, ret);
-			if (!at_exit && end == off && arg_of(args, c.arg))
-				*retry |= 1u << i;
-			off = end;
+			if (!at_exit)
+				*retry |= (end >> 31) << i;
+			off = end & ~RETRY_BIT;
 		} else if (at_exit && (*retry & (1u << i))) {
-			off = capture(s, off, &c, args, ret);
+			off = capture(s, off, &c, args, ret) & ~RETRY_BIT;
 		}
 	}
 	return off;
@@ -507,7 +544,9 @@ static __always_inline void aggregate(__u32 nr, __u64 d, __s64 ret)
 
 /* --- programs ------------------------------------------------------------ */
 
-SEC("tp_btf/sched_process_fork")
+/* Raw tracepoints: attached by name, so neither tracefs nor a parse of the
+ * kernel's whole BTF is needed to start (CO-RE reads use the minimal BTF). */
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	/* Runs in the forking task. A new thread joins a traced group
@@ -516,7 +555,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u8 *st = bpf_map_lookup_elem(&traced, &tgid);
 	if (!follow || !st || *st != TRACING)
 		return 0;
-	__u32 cpid = child->pid, ctgid = child->tgid;
+	__u32 cpid = BPF_CORE_READ(child, pid), ctgid = BPF_CORE_READ(child, tgid);
 	if (cpid == ctgid) {
 		__u8 on = TRACING;
 		bpf_map_update_elem(&traced, &cpid, &on, BPF_ANY);
@@ -531,7 +570,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(on_task_exit, struct task_struct *task)
 {
 	if (!stream || !task_traced(-1))
@@ -544,7 +583,7 @@ int BPF_PROG(on_task_exit, struct task_struct *task)
 	return 0;
 }
 
-SEC("tp_btf/signal_deliver")
+SEC("raw_tp/signal_deliver")
 int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	if (!stream || !task_traced(-1))
@@ -569,8 +608,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct k_sigaction
 	return 0;
 }
 
-/* Raw BTF tracepoints: no tracefs needed, and cheaper than the classic ones. */
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 {
 	__s64 nr = id;
@@ -585,19 +623,22 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct entry e = { .ts = bpf_ktime_get_ns(), .nr = nr };
 	if (stream) {
-		e.args[0] = regs->di;
-		e.args[1] = regs->si;
-		e.args[2] = regs->dx;
-		e.args[3] = regs->r10;
-		e.args[4] = regs->r8;
-		e.args[5] = regs->r9;
+		e.args[0] = BPF_CORE_READ(regs, di);
+		e.args[1] = BPF_CORE_READ(regs, si);
+		e.args[2] = BPF_CORE_READ(regs, dx);
+		e.args[3] = BPF_CORE_READ(regs, r10);
+		e.args[4] = BPF_CORE_READ(regs, r8);
+		e.args[5] = BPF_CORE_READ(regs, r9);
 		__u8 *buf = record(RN_REC_ENTER, (__s32)nr, e.ts);
 		if (buf) {
 			struct rn_rec *r = (struct rn_rec *)buf;
 			for (int i = 0; i < 6; i++)
 				r->args[i] = e.args[i];
-			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), nr, e.args,
-						0, false, &e.retry);
+			struct args6 a;
+			for (int i = 0; i < 6; i++)
+				a.v[i] = e.args[i];
+			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), nr, &a, 0,
+						false, &e.retry);
 			if (e.retry)
 				r->flags = RN_RECF_DEFER;
 			emit(buf, off, &e, true);
@@ -609,7 +650,7 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -630,11 +671,11 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 		if (buf) {
 			struct rn_rec *r = (struct rn_rec *)buf;
 			r->ret = ret;
-			__u64 args[6];
+			struct args6 a;
 			for (int i = 0; i < 6; i++)
-				args[i] = e->args[i];
+				a.v[i] = e->args[i];
 			__u32 retry = e->retry;
-			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), e->nr, args,
+			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), e->nr, &a,
 						ret, true, &retry);
 			emit(buf, off, NULL, true);
 		}
