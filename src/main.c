@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 	struct rn_diag diag = { "" };
 	struct rn_sinks sinks = { 0 };
 	struct rn_store *store = NULL;
+	struct rn_ml_analysis *ml = NULL; /* until its sink owns it */
 	struct rn_srcmap *srcmap = NULL;
 	struct rn_assertions *assertions = NULL;
 	FILE *out = stderr, *doc = NULL;
@@ -225,6 +226,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Bad --ml-clusters or model files end the run before it starts. */
+	if (rn_ml_wanted(&o) && rn_ml_analysis_new(&o, store, &ml, &diag) < 0) {
+		(void)fprintf(stderr, "renacer: %s\n", diag.msg);
+		status = 1;
+		goto out;
+	}
 	int r = 0;
 	if (store)
 		r = add(&sinks, rn_store_sink_new(store));
@@ -235,7 +242,7 @@ int main(int argc, char **argv)
 		break;
 	case RN_FMT_JSON:
 		if (r == 0)
-			r = add(&sinks, rn_out_json_new(doc, &o));
+			r = add(&sinks, rn_out_json_new(doc, &o, ml));
 		break;
 	case RN_FMT_CSV:
 		if (r == 0)
@@ -276,16 +283,11 @@ int main(int argc, char **argv)
 		r = add(&sinks, rn_function_profile_new(report, &o));
 	if (r == 0 && o.anomaly_realtime)
 		r = add(&sinks, rn_anomaly_realtime_new(stderr, &o));
-	if (r == 0 && rn_ml_wanted(&o)) {
-		/* Bad --ml-clusters or model files end the run before it starts.
-		 * The HPU report follows a spooled document, else goes to stdout. */
-		struct rn_ml_analysis *ml;
-		if (rn_ml_analysis_new(&o, store, &ml, &diag) < 0) {
-			(void)fprintf(stderr, "renacer: %s\n", diag.msg);
-			status = 1;
-			goto out;
-		}
+	if (r == 0 && ml) {
+		/* The HPU report follows a spooled document, else goes to stdout.
+		 * The sink owns ml from here (and frees it if it cannot be made). */
 		r = add(&sinks, rn_ml_sink_new(ml, stderr, doc != stdout && doc != out ? doc : stdout));
+		ml = NULL;
 	}
 	if (r < 0) {
 		(void)fprintf(stderr, "renacer: out of memory\n");
@@ -303,6 +305,7 @@ int main(int argc, char **argv)
 	}
 out:
 	rn_sinks_done(&sinks);
+	rn_ml_analysis_free(ml);
 	if (doc && doc != stdout && doc != out && spool_copy(doc, stdout) < 0 && status == 0) {
 		(void)fprintf(stderr, "renacer: writing the document to stdout failed: %s\n",
 			      strerror(errno));

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/ml/analysis.h"
 #include "analysis/summary.h"
 #include "core/json.h"
 #include "decode/decode.h"
@@ -22,6 +23,7 @@ struct json_sink {
 	struct rn_sink base;
 	FILE *f;
 	const struct rn_options *o;
+	struct rn_ml_analysis *ml; /* borrowed, may be NULL */
 	struct rn_buf line;  /* one syscall object at a time */
 	struct rn_buf procs; /* process events, written at finish */
 	struct rn_counts counts;
@@ -208,6 +210,8 @@ static int json_finish(struct rn_sink *base, const struct rn_run_result *res)
 	if (s->procs.len && fwrite(s->procs.p, 1, s->procs.len, s->f) != s->procs.len && !s->err)
 		s->err = -EIO;
 	rn_buf_put(b, s->any_proc ? "\n  ],\n" : "],\n");
+	if (s->ml)
+		rn_ml_analysis_json(s->ml, b);
 	rn_buf_printf(b,
 		      "  \"summary\": {\n    \"total_syscalls\": %llu,\n    \"total_errors\": %llu,\n"
 		      "    \"total_time_us\": %llu,\n    \"wall_time_us\": %llu,\n"
@@ -253,11 +257,12 @@ static const struct rn_sink_ops json_ops = {
 	.free = json_free,
 };
 
-struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o)
+struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o, struct rn_ml_analysis *ml)
 {
 	struct json_sink *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
+	s->ml = ml;
 	s->base.ops = &json_ops;
 	s->base.needs = RN_NEED_DECODE | RN_NEED_TIMING | (o->source ? RN_NEED_SOURCE : 0);
 	s->f = f;

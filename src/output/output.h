@@ -16,10 +16,12 @@
 struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o);
 /* "renacer: Process N attached/detached" notices, always to stderr. */
 struct rn_sink *rn_out_status_new(void);
+struct rn_ml_analysis;
 /* --format json: one renacer-json-v1 document (docs/json-schema.md),
  * streamed as events arrive and closed at finish, so it is valid JSON even
- * when the program crashes or the user interrupts. NULL on OOM. */
-struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o);
+ * when the program crashes or the user interrupts. ml (borrowed, may be
+ * NULL) adds the analyses' members before the summary. NULL on OOM. */
+struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o, struct rn_ml_analysis *ml);
 /* --format csv: a header and one row per syscall; with -c (o->summary_only)
  * the per-syscall table as CSV instead. NULL on OOM. */
 struct rn_sink *rn_out_csv_new(FILE *f, const struct rn_options *o);

@@ -220,3 +220,26 @@ def test_bad_model_files(tmp_path):
     bad.write_text("{\"format\": ")
     p = renacer_raw(["--baseline", str(bad), "--", "/bin/true"])
     assert p.returncode == 1 and "is not valid JSON: line 1" in p.stderr
+
+
+def test_json_document_carries_the_analyses(tmp_path):
+    """--format json: the analyses' results are members of the document
+    (valid against docs/renacer-json-v1.schema.json), and list the same
+    outlier calls as the report on stderr."""
+    import jsonschema
+    labels = tmp_path / "labels.txt"
+    p = subprocess.run([RENACER] + TRACE + ["--format", "json", "--ml-outliers", "--ml-anomaly",
+                                            "--dl-anomaly", "--seed", "7", "--",
+                                            fixture("ml_labelled"), str(labels), "200"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    doc = json.loads(p.stdout)
+    schema = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                                         "renacer-json-v1.schema.json")))
+    jsonschema.validate(doc, schema)
+    for key in ("ml_analysis", "isolation_forest_analysis", "autoencoder_analysis"):
+        assert key in doc, list(doc)
+    iforest = doc["isolation_forest_analysis"]
+    assert iforest["total_samples"] == len(doc["syscalls"])
+    in_json = {o["call"] for o in iforest["outliers"]}
+    assert in_json == listed(section(p.stderr, "=== Isolation Forest"), "Outlier calls")

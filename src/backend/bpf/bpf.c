@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/ml/analysis.h"
 #include "analysis/summary.h"
 #include "backend/bpf/captures.h"
 #include "backend/ptrace/ptrace.h"
@@ -71,8 +72,9 @@ enum rn_bpf_mode rn_bpf_mode(const struct rn_options *o, const char **why)
 		       "only the ptrace backend follows";
 		return RN_BPF_NONE;
 	}
+	/* -c alone, counted in the kernel; the analyses need every call. */
 	if (o->summary_only && o->format == RN_FMT_TEXT && !o->anomaly_realtime && !o->assert_file &&
-	    !o->equivalence)
+	    !o->equivalence && !rn_ml_wanted(o))
 		return RN_BPF_COUNTS;
 	*why = "the event stream decodes the common syscalls' memory only; ask for it with "
 	       "--backend bpf";
