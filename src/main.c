@@ -188,6 +188,8 @@ int main(int argc, char **argv)
 		if (mode == RN_BPF_COUNTS &&
 		    (o.backend == RN_BACKEND_BPF || (o.backend == RN_BACKEND_AUTO && geteuid() == 0))) {
 			bool started;
+			if (o.verbose)
+				(void)fprintf(stderr, "renacer: backend bpf: -c counted in the kernel\n");
 			status = rn_bpf_run_counts(&o, out, &started, &diag);
 			if (status >= 0 || started || o.backend == RN_BACKEND_BPF) {
 				if (status < 0) {
@@ -196,7 +198,19 @@ int main(int argc, char **argv)
 				}
 				goto out;
 			}
+			why = diag.msg;
+		} else if (mode == RN_BPF_COUNTS && o.backend == RN_BACKEND_AUTO) {
+			why = "the bpf backend needs root (or CAP_BPF and CAP_PERFMON)";
 		}
+		if (o.verbose && o.backend == RN_BACKEND_BPF)
+			(void)fprintf(stderr,
+				      "renacer: backend bpf: the event stream, decoded from memory copied in "
+				      "the kernel (ring buffer %u bytes)\n",
+				      o.bpf_buffer);
+		else if (o.verbose)
+			(void)fprintf(stderr, "renacer: backend ptrace%s%s\n",
+				      o.backend == RN_BACKEND_PTRACE ? " (--backend ptrace)" : ": ",
+				      o.backend == RN_BACKEND_PTRACE ? "" : why);
 		if (o.backend == RN_BACKEND_AUTO)
 			o.backend = RN_BACKEND_PTRACE;
 	}
@@ -207,6 +221,8 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	if (o.verbose)
+		(void)fprintf(stderr, "renacer: backend ptrace: built without the bpf backend\n");
 #endif
 	/* Structured formats go to -o FILE or stdout; the -c table and the
 	 * reports that follow it go with the text trace (-o or stderr), or to

@@ -97,6 +97,7 @@ static const struct option long_opts[] = {
 	{ "equivalence-ignore", required_argument, NULL, OPT_EQUIV_IGNORE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "bpf-buffer", required_argument, NULL, OPT_BPF_BUFFER },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION },
 	{ "otlp-sample-threshold-us", required_argument, NULL, OPT_OTLP_SAMPLE },
 	{ "stack-trace", no_argument, NULL, 'k' },
@@ -157,6 +158,7 @@ void rn_cli_help(FILE *f)
 		"                           %fstatfs, %%statfs, %pure), /regex/, all, none;\n"
 		"                           !ITEM excludes: trace=%file,!close\n"
 		"  -q, --quiet              do not print attach/detach notices\n"
+		"  -v, --verbose            say which backend runs and why (stderr)\n"
 		"      --format FMT         text (default, strace lines), json, csv, html,\n"
 		"                           flamegraph (folded stacks for flamegraph.pl,\n"
 		"                           inferno, speedscope) or flamegraph-svg;\n"
@@ -299,7 +301,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qkhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhV", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -480,6 +482,9 @@ again:
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case OPT_SOURCE:
 			o->source = true;

@@ -44,6 +44,7 @@ struct rn_options {
 	bool summary_only; /* -c: the table instead of the trace */
 	bool no_seccomp;   /* --no-seccomp: disable filter push-down */
 	bool quiet;	   /* -q: no attach/detach notices */
+	bool verbose;	   /* -v: renacer's own choices (the backend) on stderr */
 	struct rn_filter *filter; /* -e trace=..., NULL traces all; owned */
 	enum rn_format format;	  /* --format */
 	bool summary;		  /* -c or -C: a per-syscall table is wanted */

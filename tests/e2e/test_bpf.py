@@ -45,6 +45,47 @@ def test_counts_equal_strace_and_ptrace(cmd, opts):
     assert lines[-1].split()[-1] == "total"
 
 
+BENCH = os.path.join(os.path.dirname(os.path.abspath(fixture("hello"))), "..", "bench")
+WORKLOADS = [(["getppid_loop", "20000"], []), (["rw_loop", "5000"], []), (["fork_loop", "50"], ["-f"]),
+             (["threads_loop", "40000", "4"], ["-f"])]
+
+
+@needs_bpf
+@pytest.mark.parametrize("cmd,opts", WORKLOADS, ids=[w[0][0] for w in WORKLOADS])
+def test_counts_equal_strace_on_bench_workloads(cmd, opts):
+    """The bench workloads (bench/workloads), and tar over a directory
+    tree: exact per-syscall counts. Nothing renacer does itself is counted:
+    the child is held before its execve and traced from that call on."""
+    argv = [os.path.join(BENCH, cmd[0])] + cmd[1:]
+    if not os.path.exists(argv[0]):
+        pytest.skip("bench workloads not built")
+    b = renacer(["--backend", "bpf", "-c"] + opts, argv)
+    s = strace(["-c"] + opts, argv)
+    assert b.rc == s.rc == 0
+    assert rows(b.trace) == rows(s.trace), b.trace + s.trace
+
+
+@needs_bpf
+def test_counts_equal_strace_on_tar():
+    cmd = ["tar", "-cf", "/dev/null", "/usr/include/linux"]
+    assert rows(renacer(["--backend", "bpf", "-c"], cmd).trace) == rows(strace(["-c"], cmd).trace)
+
+
+def test_verbose_says_which_backend():
+    p = renacer_raw(["-v", "--backend", "ptrace", "-c", "-o", "/dev/null", "--", "true"])
+    assert "renacer: backend ptrace (--backend ptrace)" in p.stderr
+    p = renacer_raw(["-v", "--source", "-o", "/dev/null", "--", "true"])
+    assert re.search(r"renacer: backend ptrace: --source.*only the ptrace backend", p.stderr), p.stderr
+
+
+@needs_bpf
+def test_verbose_auto_picks_bpf_for_counts():
+    p = renacer_raw(["-v", "-c", "-o", "/dev/null", "--", "true"])
+    assert "renacer: backend bpf: -c counted in the kernel" in p.stderr
+    p = renacer_raw(["-v", "-o", "/dev/null", "--", "true"])
+    assert "renacer: backend ptrace: the event stream" in p.stderr
+
+
 @needs_bpf
 def test_filter_in_kernel_and_exit_status():
     b = renacer(["--backend", "bpf", "-c", "-e", "trace=write,openat"], [fixture("structured"), "crash"])
