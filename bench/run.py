@@ -62,18 +62,20 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="small workloads (smoke test)")
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--suite", default="overhead,formats,analysis,source,otlp,bpf,bpf-stream")
+    ap.add_argument("--suite", default="overhead,formats,analysis,ml,source,otlp,bpf,bpf-stream")
     a = ap.parse_args()
     suites = a.suite.split(",")
     for s in suites:
-        if s not in ("overhead", "formats", "analysis", "source", "otlp", "bpf", "bpf-stream"):
-            sys.exit("unknown suite '%s' (overhead, formats, analysis, source, otlp, bpf, bpf-stream)" % s)
+        if s not in ("overhead", "formats", "analysis", "ml", "source", "otlp", "bpf", "bpf-stream"):
+            sys.exit("unknown suite '%s' (overhead, formats, analysis, ml, source, otlp, bpf, bpf-stream)" % s)
     if "overhead" in suites:
         overhead(a)
     if "formats" in suites:
         formats(a)
     if "analysis" in suites:
         analysis(a)
+    if "ml" in suites:
+        ml(a)
     if "source" in suites:
         source(a)
     if "otlp" in suites:
@@ -211,9 +213,42 @@ def bpf(a):
                     "%s x%.1f" % (n, med[n] / n_) for n in names)), flush=True)
     if a.markdown:
         print("\n%d runs each, medians. The bpf backend's fixed cost is loading and attaching its\n"
-              "programs (some 10 ms here); unlinking them happens after renacer has exited.\n"
+              "programs (some 20 ms here); unlinking them happens after renacer has exited.\n"
               "bpftrace counts the main process only (pid == cpid); perf trace -s follows children.\n"
               % a.runs)
+    marginal(a, renacer, w)
+
+
+def marginal(a, renacer, w):
+    """What each traced syscall costs, start-up taken out: 2M getppid calls
+    natively, under two empty programs on the raw_syscalls tracepoints (the
+    floor any eBPF syscall tracer pays, via bpftrace), under renacer's -c and
+    its event stream; (time - native - time on /bin/true) / calls."""
+    import shutil
+    n = 200000 if a.quick else 2000000
+    loop = [w + "/getppid_loop", str(n)]
+    variants = [("renacer bpf -c", lambda cmd: [renacer, "--backend", "bpf", "-c", "-o", "c", "--"] + cmd),
+                ("renacer bpf stream -o FILE", lambda cmd: [renacer, "--backend", "bpf", "-o", "b", "--"] + cmd)]
+    if shutil.which("bpftrace"):
+        prog = "tracepoint:raw_syscalls:sys_enter /0/ { } tracepoint:raw_syscalls:sys_exit /0/ { }"
+        variants.insert(0, ("floor: 2 empty tracepoint programs (bpftrace)",
+                            lambda cmd: ["bpftrace", "-e", prog, "-c", " ".join(cmd)]))
+    with tempfile.TemporaryDirectory() as tmp:
+        nat = statistics.median(measure(loop, tmp)[0] for _ in range(a.runs))
+        rows = []
+        for label, mk in variants:
+            full = statistics.median(measure(mk(loop), tmp)[0] for _ in range(a.runs))
+            true = statistics.median(measure(mk(["/bin/true"]), tmp)[0] for _ in range(a.runs))
+            rows.append((label, (full - nat - true) / n * 1e9))
+    if a.markdown:
+        print("\n| %dk getppid calls | ns per syscall |\n|---|---:|" % (n // 1000))
+        print("| the call itself (native) | %.0f |" % (nat / n * 1e9))
+        for label, ns in rows:
+            print("| %s | +%.0f |" % (label, ns))
+        print()
+    else:
+        print("marginal: native %.0f ns/call; " % (nat / n * 1e9) +
+              "  ".join("%s +%.0f ns" % r for r in rows), flush=True)
 
 
 def formats(a):
@@ -267,6 +302,35 @@ def analysis(a):
             print("analysis %-20s %.3fs" % (k, statistics.median(v)), flush=True)
     if a.markdown:
         print("\n%d runs, medians.\n" % a.runs)
+
+
+def ml(a):
+    """bench/ml_bench: k-means + isolation forest over synthetic events, and
+    a 2000 x 2000 correlation through OpenBLAS and the plain loop."""
+    b = os.path.abspath(a.build)
+    n = 1000000 if a.quick else 10000000
+    d = 500 if a.quick else 2000
+    phases = {}
+    for _ in range(a.runs):
+        out = subprocess.run([os.path.join(b, "bench", "ml_bench"), str(n), str(d)], capture_output=True,
+                             text=True, check=True).stdout
+        for line in out.splitlines():
+            k, v = line.split()
+            phases.setdefault(k, []).append(float(v))
+    med = {k: statistics.median(v) for k, v in phases.items()}
+    if a.markdown:
+        print("\n| %dM synthetic events | median seconds |" % (n // 1000000))
+        print("|---|---:|")
+        for k in ("store", "features", "kmeans", "iforest", "kmeans+iforest"):
+            print("| %s | %.2f |" % (k, med[k]))
+        print("\n| %d x %d correlation | seconds |\n|---|---:|" % (d, d))
+        print("| OpenBLAS cblas_sgemm (%d threads) | %.3f |" % (med["blas_threads"], med["corr_blas"]))
+        print("| plain C loop | %.3f |" % med["corr_loop"])
+        print("| loop / OpenBLAS | **%.1fx** |" % (med["corr_loop"] / med["corr_blas"]))
+        print("\n%d runs, medians.\n" % a.runs)
+    else:
+        for k, v in med.items():
+            print("ml %-20s %.3f" % (k, v), flush=True)
 
 
 def overhead(a):

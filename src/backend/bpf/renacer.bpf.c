@@ -40,19 +40,21 @@ struct {
 	__type(value, __u8);
 } traced SEC(".maps");
 
-/* Per thread: the syscall in progress. */
+/* Per thread: the syscall in progress, in the task's own storage (no
+ * hashing, nothing to delete: cheaper than a map keyed by thread id). */
 struct entry {
 	__u64 ts;
 	__s64 nr;
 	__u64 args[6];
 	__u32 dropped; /* its entry record was lost: drop the exit too */
 	__u32 retry;   /* entry captures to try again at exit */
+	__u32 active;  /* between a traced entry and its exit */
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct entry);
 } inflight SEC(".maps");
 
@@ -620,50 +622,56 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	__u64 *bits = bpf_map_lookup_elem(&filter, &word);
 	if (!bits || !(*bits & (1ULL << (nr % 64))))
 		return 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct entry e = { .ts = bpf_ktime_get_ns(), .nr = nr };
+	struct entry *e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+					       BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!e)
+		return 0;
+	e->nr = nr;
+	e->dropped = 0;
+	e->retry = 0;
+	e->active = 1;
+	e->ts = bpf_ktime_get_ns();
 	if (stream) {
-		e.args[0] = BPF_CORE_READ(regs, di);
-		e.args[1] = BPF_CORE_READ(regs, si);
-		e.args[2] = BPF_CORE_READ(regs, dx);
-		e.args[3] = BPF_CORE_READ(regs, r10);
-		e.args[4] = BPF_CORE_READ(regs, r8);
-		e.args[5] = BPF_CORE_READ(regs, r9);
-		__u8 *buf = record(RN_REC_ENTER, (__s32)nr, e.ts);
+		e->args[0] = BPF_CORE_READ(regs, di);
+		e->args[1] = BPF_CORE_READ(regs, si);
+		e->args[2] = BPF_CORE_READ(regs, dx);
+		e->args[3] = BPF_CORE_READ(regs, r10);
+		e->args[4] = BPF_CORE_READ(regs, r8);
+		e->args[5] = BPF_CORE_READ(regs, r9);
+		__u8 *buf = record(RN_REC_ENTER, (__s32)nr, e->ts);
 		if (buf) {
 			struct rn_rec *r = (struct rn_rec *)buf;
-			for (int i = 0; i < 6; i++)
-				r->args[i] = e.args[i];
 			struct args6 a;
-			for (int i = 0; i < 6; i++)
-				a.v[i] = e.args[i];
+			for (int i = 0; i < 6; i++) {
+				r->args[i] = e->args[i];
+				a.v[i] = e->args[i];
+			}
+			__u32 retry = 0;
 			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), nr, &a, 0,
-						false, &e.retry);
-			if (e.retry)
+						false, &retry);
+			e->retry = retry;
+			if (retry)
 				r->flags = RN_RECF_DEFER;
-			emit(buf, off, &e, true);
+			emit(buf, off, e, true);
 		}
 		/* Capturing is ours, not the call's. */
-		e.ts = bpf_ktime_get_ns();
+		e->ts = bpf_ktime_get_ns();
 	}
-	bpf_map_update_elem(&inflight, &tid, &e, BPF_ANY);
 	return 0;
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct entry *e = bpf_map_lookup_elem(&inflight, &tid);
-	if (!e)
+	struct entry *e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!e || !e->active)
 		return 0;
 	__u64 now = bpf_ktime_get_ns();
 	__u64 d = now - e->ts;
 	__s64 ret = sysret;
+	e->active = 0;
 	if (!stream) {
-		__u32 nr = (__u32)e->nr;
-		bpf_map_delete_elem(&inflight, &tid);
-		aggregate(nr, d, ret);
+		aggregate((__u32)e->nr, d, ret);
 		return 0;
 	}
 	if (!e->dropped) {
@@ -680,6 +688,5 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 			emit(buf, off, NULL, true);
 		}
 	}
-	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
