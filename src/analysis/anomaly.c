@@ -9,7 +9,10 @@
  * anomalies at the end. Severity from the z-score: High above 5, Medium
  * above 4, Low otherwise. The spread of a baseline is taken as at least
  * NOISE_FLOOR of its mean: calls that always take the same time would
- * otherwise make scheduling jitter of a few percent look like 10 sigma. */
+ * otherwise make scheduling jitter of a few percent look like 10 sigma.
+ * And a call must exceed its baseline's mean by --anomaly-jitter-us (50 us
+ * by default, a scheduler wakeup's worth): a 5 us write after 1.5 us ones
+ * is 3 sigma out but tells nothing about the program. */
 #include "analysis/anomaly.h"
 
 #include <errno.h>
@@ -39,6 +42,7 @@ struct rt_sink {
 	struct rn_sink base;
 	FILE *f;
 	double threshold;
+	double jitter_us; /* --anomaly-jitter-us */
 	unsigned size;
 	struct window w[RN_NSYSCALLS + 1];
 	struct hit *hits;
@@ -83,7 +87,7 @@ static void rt_event(struct rn_sink *base, const struct rn_event *ev)
 		if (sd < NOISE_FLOOR * mean)
 			sd = NOISE_FLOOR * mean;
 		double z = sd > 0 ? (us - mean) / sd : 0;
-		if (z > s->threshold) {
+		if (z > s->threshold && us - mean >= s->jitter_us) {
 			int sev = severity(z);
 			s->by_sev[sev]++;
 			(void)fprintf(s->f, "⚠️  ANOMALY: %s took %.0f μs (%.1fσ from baseline %.1f ± %.1f μs) - %s\n",
@@ -136,7 +140,8 @@ static int rt_finish(struct rn_sink *base, const struct rn_run_result *res)
 	(void)res;
 	uint64_t total = s->by_sev[0] + s->by_sev[1] + s->by_sev[2];
 	(void)fprintf(f, "\n=== Real-Time Anomaly Detection Report ===\n");
-	(void)fprintf(f, "Window: last %u calls per syscall, threshold %.1fσ\n", s->size, s->threshold);
+	(void)fprintf(f, "Window: last %u calls per syscall, threshold %.1fσ and %.0f μs above the mean\n",
+		      s->size, s->threshold, s->jitter_us);
 	(void)fprintf(f, "Total anomalies detected: %llu\n", (unsigned long long)total);
 	if (total) {
 		static const char *const dist[] = { "🟢 Low (3-4σ):   ", "🟡 Medium (4-5σ):", "🔴 High (>5σ):  " };
@@ -185,6 +190,7 @@ struct rn_sink *rn_anomaly_realtime_new(FILE *f, const struct rn_options *o)
 	s->base.needs = RN_NEED_TIMING;
 	s->f = f;
 	s->threshold = o->anomaly_threshold;
+	s->jitter_us = o->anomaly_jitter_us;
 	s->size = o->anomaly_window >= 2 ? o->anomaly_window : 2;
 	return &s->base;
 }

@@ -6,7 +6,8 @@
  * deviations above their syscall's mean, slowest first. A syscall needs
  * MIN_SAMPLES calls before its calls can be anomalies: a mean of three
  * calls says little. As in --anomaly-realtime, the spread is taken as at
- * least NOISE_FLOOR of the mean, so jitter on steady calls is not one. */
+ * least NOISE_FLOOR of the mean, so jitter on steady calls is not one, and
+ * a call must exceed the mean by --anomaly-jitter-us (anomaly.c). */
 #include "analysis/stats.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ static int stats_finish(struct rn_sink *base, const struct rn_run_result *res)
 			continue;
 		double sd = l->stddev_ns > NOISE_FLOOR * l->mean_ns ? l->stddev_ns : NOISE_FLOOR * l->mean_ns;
 		double z = ((double)st->dur_ns[i] - l->mean_ns) / sd;
-		if (!(z > thr))
+		if (!(z > thr) || (double)st->dur_ns[i] - l->mean_ns < s->o->anomaly_jitter_us * 1e3)
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
@@ -92,9 +93,9 @@ static int stats_finish(struct rn_sink *base, const struct rn_run_result *res)
 		v[n++] = (struct anomaly){ i, z };
 	}
 	qsort(v, n, sizeof(*v), by_z);
-	(void)fprintf(f, "\nAnomalies (calls more than %.1f sigma above their syscall's mean; syscalls with "
-			 ">= %d calls): %zu\n",
-		      thr, MIN_SAMPLES, n);
+	(void)fprintf(f, "\nAnomalies (calls more than %.1f sigma and %.0f us above their syscall's mean; "
+			 "syscalls with >= %d calls): %zu\n",
+		      thr, s->o->anomaly_jitter_us, MIN_SAMPLES, n);
 	for (size_t k = 0; k < n && k < MAX_LISTED; k++) {
 		size_t i = v[k].idx;
 		const struct rn_latency *l = rn_latency_lookup(t, st->nr[i]);

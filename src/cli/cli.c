@@ -41,6 +41,7 @@ enum {
 	OPT_ANOMALY_THRESHOLD,
 	OPT_ANOMALY_REALTIME,
 	OPT_ANOMALY_WINDOW,
+	OPT_ANOMALY_JITTER,
 	OPT_HPU_ANALYSIS,
 	OPT_HPU_CPU_ONLY,
 	OPT_ML_ANOMALY,
@@ -106,6 +107,7 @@ static const struct option long_opts[] = {
 	{ "anomaly-threshold", required_argument, NULL, OPT_ANOMALY_THRESHOLD },
 	{ "anomaly-realtime", no_argument, NULL, OPT_ANOMALY_REALTIME },
 	{ "anomaly-window-size", required_argument, NULL, OPT_ANOMALY_WINDOW },
+	{ "anomaly-jitter-us", required_argument, NULL, OPT_ANOMALY_JITTER },
 	{ "hpu-analysis", no_argument, NULL, OPT_HPU_ANALYSIS },
 	{ "hpu-cpu-only", no_argument, NULL, OPT_HPU_CPU_ONLY },
 	{ "ml-anomaly", no_argument, NULL, OPT_ML_ANOMALY },
@@ -170,6 +172,7 @@ void rn_cli_help(FILE *f)
 		"      --anomaly-realtime   report slow calls as they happen, against a\n"
 		"                           sliding per-syscall baseline\n"
 		"      --anomaly-window-size N  baseline window (default 100)\n"
+		"      --anomaly-jitter-us N  a call must exceed its mean by N us too (default 50)\n"
 		"      --analysis           pick the analyses that fit the trace and print a\n"
 		"                           summary: the top finding, why, and what to run\n"
 		"                           next; --analysis-deep adds k-means and the\n"
@@ -287,6 +290,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	int c, r;
 	o->string_limit = 32;
 	o->anomaly_threshold = 3.0;
+	o->anomaly_jitter_us = 50.0;
 	o->bpf_buffer = 16u << 20;
 	o->anomaly_window = 100;
 	o->ml_clusters = 3;
@@ -373,6 +377,18 @@ again:
 		case OPT_ANOMALY_REALTIME:
 			o->anomaly_realtime = true;
 			break;
+		case OPT_ANOMALY_JITTER: {
+			char *end;
+			errno = 0;
+			double us = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(us >= 0) || us > 1e9) {
+				rn_diag_set(reterr, "invalid --anomaly-jitter-us '%s' (microseconds, 0 or more)",
+					    optarg);
+				return -EINVAL;
+			}
+			o->anomaly_jitter_us = us;
+			break;
+		}
 		case OPT_ANOMALY_WINDOW:
 			if (parse_uint(optarg, 10000000, &v) < 0 || v < 2) {
 				rn_diag_set(reterr, "invalid anomaly window size '%s' (at least 2)", optarg);

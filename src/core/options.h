@@ -52,6 +52,7 @@ struct rn_options {
 	double anomaly_threshold; /* --anomaly-threshold SIGMA (default 3.0) */
 	bool anomaly_realtime;	  /* --anomaly-realtime */
 	unsigned anomaly_window;  /* --anomaly-window-size N (default 100) */
+	double anomaly_jitter_us; /* --anomaly-jitter-us: smaller excesses are never anomalies (50) */
 	/* Analyses at the end of the run (src/analysis/ml, docs/ml-models.md). */
 	bool hpu_analysis;	      /* --hpu-analysis: correlation and hotspot clusters, stdout */
 	bool hpu_cpu_only;	      /* --hpu-cpu-only: never offload (there is only the CPU path) */

@@ -21,7 +21,30 @@
 
 #define EULER_GAMMA 0.5772156649015329
 
+/* c(n) for the leaf sizes scoring meets (every subsample up to 1024),
+ * computed once: scoring 10M rows x 100 trees must not sum harmonic series. */
+#define C_TABLE 1024
+static double c_table[C_TABLE];
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+
+static double c_exact(size_t n);
+
+static void c_init(void)
+{
+	for (size_t n = 0; n < C_TABLE; n++)
+		c_table[n] = c_exact(n);
+}
+
 double rn_ml_iforest_c(size_t n)
+{
+	if (n < C_TABLE) {
+		(void)pthread_once(&c_once, c_init);
+		return c_table[n];
+	}
+	return c_exact(n);
+}
+
+static double c_exact(size_t n)
 {
 	if (n <= 1)
 		return 0;
@@ -226,18 +249,185 @@ double rn_ml_iforest_score(const struct rn_ml_iforest *f, const float *row)
 	return pow(2.0, -rn_ml_iforest_path(f, row) / (c > 0 ? c : 1.0));
 }
 
+/* For scoring, each tree is laid out again breadth-first, so a node's two
+ * children sit side by side: a step is child + (go right), without a
+ * branch, and a block of rows walks a tree a level at a time, their loads
+ * independent of each other. The sums are taken tree by tree in order, as
+ * rn_ml_iforest_path() does, so scores are bit for bit the same. */
+struct flat {
+	size_t ntrees, nnodes;
+	unsigned maxdepth;
+	uint32_t *root;	  /* ntrees */
+	int32_t *child;	  /* left child; the right is child + 1; a leaf: itself */
+	int32_t *feat;	  /* 0 for leaves (unused) */
+	int32_t *internal; /* -1 for a split, 0 for a leaf (a lane mask) */
+	float *thr;
+	double *leafc; /* c(size) at leaves */
+};
+
+static void flat_free(struct flat *fl)
+{
+	free(fl->root);
+	free(fl->child);
+	free(fl->feat);
+	free(fl->internal);
+	free(fl->thr);
+	free(fl->leafc);
+}
+
+static int flat_build(const struct rn_ml_iforest *f, struct flat *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	size_t n = f->nnodes;
+	fl->ntrees = f->ntrees;
+	fl->root = malloc(f->ntrees * sizeof(*fl->root));
+	fl->child = malloc(n * sizeof(*fl->child));
+	fl->feat = malloc(n * sizeof(*fl->feat));
+	fl->internal = malloc(n * sizeof(*fl->internal));
+	fl->thr = malloc(n * sizeof(*fl->thr));
+	fl->leafc = malloc(n * sizeof(*fl->leafc));
+	uint32_t *queue = malloc(n * sizeof(*queue));
+	unsigned *depth = malloc(n * sizeof(*depth));
+	if (!fl->root || !fl->child || !fl->feat || !fl->internal || !fl->thr || !fl->leafc || !queue ||
+	    !depth || n > INT32_MAX) {
+		free(queue);
+		free(depth);
+		flat_free(fl);
+		return -ENOMEM;
+	}
+	size_t out = 0;
+	for (size_t t = 0; t < f->ntrees; t++) {
+		/* queue[k]: the old index of new node base+k, in BFS order. */
+		size_t head = 0, tail = 0, base = out;
+		queue[tail] = (uint32_t)f->root[t];
+		depth[tail++] = 0;
+		fl->root[t] = (uint32_t)base;
+		while (head < tail) {
+			const struct rn_ml_inode *nd = &f->nodes[queue[head]];
+			size_t me = base + head;
+			if (depth[head] > fl->maxdepth)
+				fl->maxdepth = depth[head];
+			if (nd->feature >= 0 && base + tail + 2 <= n) {
+				fl->child[me] = (int32_t)(base + tail);
+				fl->feat[me] = nd->feature;
+				fl->internal[me] = -1;
+				fl->thr[me] = nd->threshold;
+				fl->leafc[me] = 0;
+				queue[tail] = nd->left;
+				depth[tail++] = depth[head] + 1;
+				queue[tail] = nd->right;
+				depth[tail++] = depth[head] + 1;
+			} else {
+				fl->child[me] = (int32_t)me;
+				fl->feat[me] = 0;
+				fl->internal[me] = 0;
+				fl->thr[me] = 0;
+				fl->leafc[me] = rn_ml_iforest_c(nd->size);
+			}
+			head++;
+		}
+		out = base + tail;
+	}
+	fl->nnodes = out;
+	free(queue);
+	free(depth);
+	return 0;
+}
+
+#define BLOCK 32
+
+static void score_block(const struct flat *fl, const struct rn_ml_matrix *x, size_t from, size_t cnt,
+			double c_sub, double *out)
+{
+	double total[BLOCK] = { 0 };
+	int32_t cur[BLOCK];
+	unsigned dep[BLOCK];
+	const float *rows[BLOCK];
+	for (size_t r = 0; r < cnt; r++)
+		rows[r] = rn_ml_row(x, from + r);
+	for (size_t t = 0; t < fl->ntrees; t++) {
+		for (size_t r = 0; r < cnt; r++) {
+			cur[r] = (int32_t)fl->root[t];
+			dep[r] = 0;
+		}
+		for (unsigned d = 0; d < fl->maxdepth; d++)
+			for (size_t r = 0; r < cnt; r++) {
+				int32_t c = cur[r];
+				int32_t next = fl->child[c] + !(rows[r][fl->feat[c]] < fl->thr[c]);
+				dep[r] += fl->internal[c] & 1;
+				cur[r] = fl->internal[c] ? next : c;
+			}
+		for (size_t r = 0; r < cnt; r++)
+			total[r] += dep[r] + fl->leafc[cur[r]];
+	}
+	for (size_t r = 0; r < cnt; r++)
+		out[from + r] = pow(2.0, -(total[r] / (double)fl->ntrees) / c_sub);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+
+/* The same walk, eight rows a step with AVX2 gathers; the same operations
+ * per row in the same order, so the same scores. */
+__attribute__((target("avx2"))) static void score8_avx2(const struct flat *fl,
+							 const struct rn_ml_matrix *x, size_t from,
+							 double c_sub, double *out)
+{
+	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	const __m256i rowbase = _mm256_mullo_epi32(_mm256_add_epi32(_mm256_set1_epi32((int)from), lane),
+						   _mm256_set1_epi32((int)x->cols));
+	const __m256i one = _mm256_set1_epi32(1);
+	__m256d tot_lo = _mm256_setzero_pd(), tot_hi = _mm256_setzero_pd();
+	for (size_t t = 0; t < fl->ntrees; t++) {
+		__m256i cur = _mm256_set1_epi32((int)fl->root[t]);
+		__m256i dep = _mm256_setzero_si256();
+		for (unsigned d = 0; d < fl->maxdepth; d++) {
+			__m256i ch = _mm256_i32gather_epi32(fl->child, cur, 4);
+			__m256i ft = _mm256_i32gather_epi32(fl->feat, cur, 4);
+			__m256i in = _mm256_i32gather_epi32(fl->internal, cur, 4);
+			__m256 th = _mm256_i32gather_ps(fl->thr, cur, 4);
+			__m256 v = _mm256_i32gather_ps(x->v, _mm256_add_epi32(rowbase, ft), 4);
+			/* right: !(v < thr), NaN included */
+			__m256i right = _mm256_castps_si256(_mm256_cmp_ps(v, th, _CMP_NLT_UQ));
+			__m256i next = _mm256_add_epi32(ch, _mm256_and_si256(right, one));
+			dep = _mm256_add_epi32(dep, _mm256_and_si256(in, one));
+			cur = _mm256_blendv_epi8(cur, next, in);
+		}
+		__m256d c_lo = _mm256_i32gather_pd(fl->leafc, _mm256_castsi256_si128(cur), 8);
+		__m256d c_hi = _mm256_i32gather_pd(fl->leafc, _mm256_extracti128_si256(cur, 1), 8);
+		tot_lo = _mm256_add_pd(tot_lo, _mm256_add_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(dep)), c_lo));
+		tot_hi = _mm256_add_pd(tot_hi,
+				       _mm256_add_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(dep, 1)), c_hi));
+	}
+	double tot[8];
+	_mm256_storeu_pd(tot, tot_lo);
+	_mm256_storeu_pd(tot + 4, tot_hi);
+	for (int r = 0; r < 8; r++)
+		out[from + (size_t)r] = pow(2.0, -(tot[r] / (double)fl->ntrees) / c_sub);
+}
+#endif
+
 struct score_job {
-	const struct rn_ml_iforest *f;
+	const struct flat *fl;
 	const struct rn_ml_matrix *x;
 	double *out;
+	double c_sub;
 	size_t from, to;
+	bool avx2;
 };
 
 static void *score_range(void *arg)
 {
 	struct score_job *j = arg;
-	for (size_t i = j->from; i < j->to; i++)
-		j->out[i] = rn_ml_iforest_score(j->f, rn_ml_row(j->x, i));
+	size_t i = j->from;
+#ifdef HAVE_AVX2_PATH
+	if (j->avx2)
+		for (; i + 8 <= j->to; i += 8)
+			score8_avx2(j->fl, j->x, i, j->c_sub, j->out);
+#endif
+	for (; i < j->to; i += BLOCK)
+		score_block(j->fl, j->x, i, j->to - i < BLOCK ? j->to - i : BLOCK, j->c_sub, j->out);
 	return NULL;
 }
 
@@ -247,13 +437,25 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 			    double *ret)
 {
 	size_t n = x->rows;
+	struct flat fl;
+	if (flat_build(f, &fl) < 0)
+		return -ENOMEM;
+	double c_sub = rn_ml_iforest_c(f->subsample);
+	if (!(c_sub > 0))
+		c_sub = 1.0;
+	bool avx2 = false;
+#ifdef HAVE_AVX2_PATH
+	/* Gathers index with 32 bits: the matrix must fit. */
+	avx2 = __builtin_cpu_supports("avx2") && x->rows * x->cols < (size_t)INT32_MAX &&
+	       !getenv("RENACER_NO_AVX2");
+#endif
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = n < 65536 || cpus < 2 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
 	struct score_job jobs[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	size_t started = 0;
 	for (size_t k = 0; k < nt; k++)
-		jobs[k] = (struct score_job){f, x, ret, n * k / nt, n * (k + 1) / nt};
+		jobs[k] = (struct score_job){&fl, x, ret, c_sub, n * k / nt, n * (k + 1) / nt, avx2};
 	/* Each row's score depends only on the row, so the split is invisible
 	 * in the result; a thread that cannot start leaves its share to us. */
 	for (size_t k = 1; k < nt; k++) {
@@ -266,6 +468,7 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 		(void)score_range(&jobs[k]);
 	for (size_t k = 1; k <= started; k++)
 		(void)pthread_join(tid[k], NULL);
+	flat_free(&fl);
 	return 0;
 }
 
