@@ -18,6 +18,7 @@
 #include "output/output.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +41,39 @@
 #include "core/json.h"
 #include "decode/decode.h"
 #include "symbolize/symbolize.h"
+
+/* libcurl is loaded when an export starts, not at start-up: it pulls in
+ * some thirty libraries (4 ms of every run here) that only --otlp-endpoint
+ * needs. */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_global_cleanup) *global_cleanup;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+} C;
+
+static bool curl_load(void)
+{
+	if (C.easy_init)
+		return true;
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+#define SYM(f) (C.f = (__typeof__(C.f))dlsym(h, "curl_" #f)) != NULL
+	bool ok = SYM(global_init) && SYM(global_cleanup) && SYM(easy_setopt) && SYM(easy_perform) &&
+		  SYM(easy_getinfo) && SYM(easy_strerror) && SYM(easy_cleanup) && SYM(slist_append) &&
+		  SYM(slist_free_all) && SYM(easy_init);
+#undef SYM
+	if (!ok)
+		C.easy_init = NULL;
+	return ok;
+}
 
 #define MAX_QUEUED   64 /* batches waiting for the worker */
 #define MAX_RETRIES  4
@@ -630,14 +664,14 @@ static size_t discard(char *ptr, size_t size, size_t n, void *arg)
 /* POST one request; true when the collector took it. */
 static bool post(struct otlp_sink *s, CURL *c, const struct rn_buf *body, char *err, size_t errlen)
 {
-	(void)curl_easy_setopt(c, CURLOPT_URL, s->url);
-	(void)curl_easy_setopt(c, CURLOPT_HTTPHEADER, s->headers);
-	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->p);
-	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body->len);
-	(void)curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT);
-	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
-	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	(void)curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	(void)C.easy_setopt(c, CURLOPT_URL, s->url);
+	(void)C.easy_setopt(c, CURLOPT_HTTPHEADER, s->headers);
+	(void)C.easy_setopt(c, CURLOPT_POSTFIELDS, body->p);
+	(void)C.easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body->len);
+	(void)C.easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT);
+	(void)C.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
+	(void)C.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	(void)C.easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	for (int attempt = 0; attempt <= MAX_RETRIES; attempt++) {
 		if (attempt) {
 			/* Back off 100 ms, 200 ms, 400 ms, 800 ms; at finish the
@@ -649,14 +683,14 @@ static bool post(struct otlp_sink *s, CURL *c, const struct rn_buf *body, char *
 			}
 			(void)nanosleep(&ts, NULL);
 		}
-		CURLcode rc = curl_easy_perform(c);
+		CURLcode rc = C.easy_perform(c);
 		long code = 0;
 		if (rc == CURLE_OK)
-			(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+			(void)C.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		if (rc == CURLE_OK && code >= 200 && code < 300)
 			return true;
 		if (rc != CURLE_OK)
-			(void)snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+			(void)snprintf(err, errlen, "%s", C.easy_strerror(rc));
 		else
 			(void)snprintf(err, errlen, "HTTP %ld", code);
 		/* 4xx other than 429: the request itself is wrong; no retry. */
@@ -699,7 +733,7 @@ static void wrap(struct otlp_sink *s, struct rn_buf *out, const struct batch *b)
 static void *worker_main(void *arg)
 {
 	struct otlp_sink *s = arg;
-	CURL *c = curl_easy_init();
+	CURL *c = C.easy_init();
 	struct rn_buf body = { 0 };
 	char err[256] = "";
 	for (;;) {
@@ -746,7 +780,7 @@ static void *worker_main(void *arg)
 	}
 	rn_buf_done(&body);
 	if (c)
-		curl_easy_cleanup(c);
+		C.easy_cleanup(c);
 	return NULL;
 }
 
@@ -827,12 +861,12 @@ static void otlp_free(struct rn_sink *base)
 	if (s->diag_fd >= 0)
 		(void)close(s->diag_fd);
 	rn_buf_done(&s->span);
-	curl_slist_free_all(s->headers);
+	C.slist_free_all(s->headers);
 	free(s->url);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	free(s);
-	curl_global_cleanup();
+	C.global_cleanup();
 }
 
 static const struct rn_sink_ops otlp_ops = {
@@ -846,6 +880,10 @@ static const struct rn_sink_ops otlp_ops = {
 
 struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 {
+	if (!curl_load()) {
+		rn_diag_set(err, "--otlp-endpoint needs libcurl (libcurl.so.4), which could not be loaded");
+		return NULL;
+	}
 	struct otlp_sink *s = calloc(1, sizeof(*s));
 	if (!s) {
 		rn_diag_set(err, "out of memory");
@@ -868,7 +906,7 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	if (C.global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		rn_diag_set(err, "libcurl could not be initialised");
 		otlp_free(&s->base);
 		return NULL;
@@ -880,12 +918,12 @@ struct rn_sink *rn_out_otlp_new(const struct rn_options *o, struct rn_diag *err)
 	if (s->url)
 		(void)snprintf(s->url, n + 12, "%.*s%s", (int)(n && o->otlp_endpoint[n - 1] == '/' ? n - 1 : n),
 			       o->otlp_endpoint, has_path ? "" : "/v1/traces");
-	s->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	s->headers = C.slist_append(NULL, "Content-Type: application/json");
 	for (size_t i = 0; s->headers && i < o->otlp_nheaders; i++) {
 		char line[1024];
 		const char *kv = o->otlp_headers[i], *eq = strchr(kv, '=');
 		(void)snprintf(line, sizeof(line), "%.*s: %s", (int)(eq - kv), kv, eq + 1);
-		struct curl_slist *h = curl_slist_append(s->headers, line);
+		struct curl_slist *h = C.slist_append(s->headers, line);
 		if (h)
 			s->headers = h;
 	}

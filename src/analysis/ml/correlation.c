@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <dlfcn.h>
+#include <pthread.h>
 
 int rn_ml_matrix_init(struct rn_ml_matrix *m, size_t rows, size_t cols)
 {
@@ -82,9 +84,27 @@ size_t rn_ml_rng_below(struct rn_ml_rng *r, size_t n)
 	return (size_t)(((unsigned __int128)rn_ml_rng_next(r) * n) >> 64);
 }
 
+/* OpenBLAS is loaded on first use, not at start-up: it costs every run
+ * some 2 ms (and threads) to load, and only the analyses use it. */
+static __typeof__(cblas_sgemm) *blas_sgemm;
+static __typeof__(openblas_get_num_threads) *blas_nthreads;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void blas_load(void)
+{
+	void *h = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+	blas_sgemm = (__typeof__(blas_sgemm))dlsym(h, "cblas_sgemm");
+	blas_nthreads = (__typeof__(blas_nthreads))dlsym(h, "openblas_get_num_threads");
+	if (!blas_sgemm || !blas_nthreads)
+		blas_sgemm = NULL;
+}
+
 int rn_ml_blas_threads(void)
 {
-	return openblas_get_num_threads();
+	(void)pthread_once(&blas_once, blas_load);
+	return blas_sgemm ? blas_nthreads() : 0;
 }
 
 /* z = standardized copy of x: each column minus its mean, over its norm. */
@@ -132,9 +152,11 @@ int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, bool blas)
 	size_t n = x->rows, p = x->cols;
 	if (standardize(x, &z) < 0)
 		return -ENOMEM;
-	if (blas && n && p) {
+	if (blas)
+		(void)pthread_once(&blas_once, blas_load);
+	if (blas && blas_sgemm && n && p) {
 		/* ret (p x p) = Z^T (p x n) * Z (n x p), Z row-major n x p. */
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, (int)p, (int)n, 1.0f,
+		blas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, (int)p, (int)n, 1.0f,
 			    z.v, (int)p, z.v, (int)p, 0.0f, ret, (int)p);
 	} else {
 		memset(ret, 0, p * p * sizeof(float));

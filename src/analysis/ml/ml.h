@@ -47,7 +47,8 @@ size_t rn_ml_rng_below(struct rn_ml_rng *r, size_t n);
  * cblas_sgemm when blas, else with a plain triple loop. A constant column
  * correlates 0 with every other and 1 with itself. Returns 0 or -ENOMEM. */
 int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, bool blas);
-/* How many threads OpenBLAS runs on. */
+/* How many threads OpenBLAS runs on; 0 when libopenblas.so.0 could not be
+ * loaded (it is loaded on first use; correlation then uses the loop). */
 int rn_ml_blas_threads(void);
 
 /* --- k-means --- */

@@ -491,10 +491,24 @@ static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v
 	free(sd);
 }
 
+/* RENACER_BPF_DEBUG: where the time went. */
+static void phase(const char *what)
+{
+	static uint64_t t0;
+	if (!getenv("RENACER_BPF_DEBUG"))
+		return;
+	uint64_t now = mono_ns();
+	if (t0)
+		(void)fprintf(stderr, "renacer: bpf %s: %.2f ms\n", what, (double)(now - t0) / 1e6);
+	t0 = now;
+}
+
 int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
 {
 	*started = false;
+	phase("start");
 	struct renacer_bpf *skel = load(o, false, err);
+	phase("load");
 	if (!skel)
 		return -EPERM;
 	struct target t = { 0 };
@@ -506,6 +520,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		return r;
 	}
 	*started = true;
+	phase("attach");
 	/* Ctrl-C reaches the program (same terminal group); we wait for it.
 	 * With -p, Ctrl-C ends the count and leaves the processes running. */
 	struct sigaction ign = { 0 }, old_int, old_term;
@@ -524,6 +539,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 	} else {
 		rn_bpf_wait_pids(o);
 	}
+	phase("program");
 	/* No detach here: unlinking waits for an RCU grace period; the maps
 	 * are read with the programs still attached, which only untraced
 	 * tasks reach now. */
@@ -571,6 +587,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		c->errors += a->s.errors;
 		c->ns += a->s.total_ns;
 	}
+	phase("read maps");
 	r = rn_counts_print(report, c);
 	if (r == 0 && o->stats_extended) {
 		print_hist_report(report, o, aggs, naggs);
@@ -579,8 +596,10 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 	free(percpu);
 	free(c);
 	free(aggs);
+	phase("print");
 	teardown(skel);
 	renacer_bpf__destroy(skel);
+	phase("teardown");
 	if (r < 0) {
 		rn_diag_set(err, "writing the table failed: %s", strerror(-r));
 		return r;

@@ -35,6 +35,7 @@ const volatile __u64 wake_bytes = 1 << 20;
 #define HELD	2
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* created in no time; filled on fork */
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, __u8);
