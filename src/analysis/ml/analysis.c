@@ -150,10 +150,13 @@ static int sys_stats(struct rn_ml_analysis *a)
 		struct ml_sysstat *s = &a->sys[ml_slot(st->nr[i])];
 		s->calls++;
 		s->mean_us += (double)st->dur_ns[i] / 1e3;
+		s->typical_us += log1p((double)st->dur_ns[i] / 1e3);
 	}
 	for (size_t k = 0; k <= RN_NSYSCALLS; k++)
-		if (a->sys[k].calls)
+		if (a->sys[k].calls) {
 			a->sys[k].mean_us /= (double)a->sys[k].calls;
+			a->sys[k].typical_us = expm1(a->sys[k].typical_us / (double)a->sys[k].calls);
+		}
 	for (size_t i = 0; i < st->len; i++) {
 		size_t k = ml_slot(st->nr[i]);
 		double d = (double)st->dur_ns[i] / 1e3 - a->sys[k].mean_us;
@@ -181,11 +184,22 @@ static int by_value(const void *x, const void *y)
 }
 
 /* The rows of v above thr, sorted by v descending, into a new array. */
-static int rank_above(const double *v, size_t n, double thr, size_t **ret, size_t *ret_n)
+/* Whether call i is slower than its syscall's typical call by at least
+ * --anomaly-jitter-us: the detectors report performance anomalies, and a
+ * call a few microseconds off is scheduling jitter however unusual its
+ * features (the same rule as the z-score detectors, anomaly.c). */
+static bool slow_enough(const struct rn_ml_analysis *a, size_t i)
+{
+	const struct ml_sysstat *s = &a->sys[ml_slot(a->st->nr[i])];
+	return (double)a->st->dur_ns[i] / 1e3 - s->typical_us >= a->o->anomaly_jitter_us;
+}
+
+static int rank_above(const struct rn_ml_analysis *a, const double *v, size_t n, double thr,
+		      size_t **ret, size_t *ret_n)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		m += v[i] > thr;
+		m += v[i] > thr && slow_enough(a, i);
 	struct ranked *r = calloc(m ? m : 1, sizeof(*r));
 	size_t *out = calloc(m ? m : 1, sizeof(size_t));
 	if (!r || !out) {
@@ -195,7 +209,7 @@ static int rank_above(const double *v, size_t n, double thr, size_t **ret, size_
 	}
 	m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (v[i] > thr)
+		if (v[i] > thr && slow_enough(a, i))
 			r[m++] = (struct ranked){i, v[i]};
 	qsort(r, m, sizeof(*r), by_value);
 	for (size_t k = 0; k < m; k++)
@@ -301,7 +315,7 @@ static int run_kmeans(struct rn_ml_analysis *a)
 	for (size_t i = 0; i < n; i++)
 		v[i] = a->km_res.labels[i] == a->km_slow ? rn_ml_row(&a->feat, i)[RN_MLF_RELATIVE]
 							 : -INFINITY;
-	r = rank_above(v, n, -INFINITY, &a->km_out, &a->nkm_out);
+	r = rank_above(a, v, n, -INFINITY, &a->km_out, &a->nkm_out);
 	if (r == 0 && a->o->ml_compare) {
 		/* The z-score method, as --stats-extended applies it. */
 		const struct rn_store *st = a->st;
@@ -317,7 +331,7 @@ static int run_kmeans(struct rn_ml_analysis *a)
 			if (z > a->o->anomaly_threshold)
 				v[i] = z;
 		}
-		r = rank_above(v, n, -INFINITY, &a->z_out, &a->nz_out);
+		r = rank_above(a, v, n, -INFINITY, &a->z_out, &a->nz_out);
 	}
 	free(v);
 	return r;
@@ -351,7 +365,7 @@ static int run_forest(struct rn_ml_analysis *a)
 		lsum += -log2(a->if_score[i]) * c;
 	a->if_avg_path = lsum / (double)n;
 	int r =
-	    a->save_only ? 0 : rank_above(a->if_score, n, a->if_threshold, &a->if_out, &a->nif_out);
+	    a->save_only ? 0 : rank_above(a, a->if_score, n, a->if_threshold, &a->if_out, &a->nif_out);
 	a->if_ms = (now_us() - t0) / 1000;
 	return r;
 }
@@ -386,7 +400,7 @@ static int run_ae(struct rn_ml_analysis *a)
 	}
 	a->ae_threshold = a->ae_mean + a->o->dl_threshold * a->ae_sd;
 	int r =
-	    a->save_only ? 0 : rank_above(a->ae_err, n, a->ae_threshold, &a->ae_out, &a->nae_out);
+	    a->save_only ? 0 : rank_above(a, a->ae_err, n, a->ae_threshold, &a->ae_out, &a->nae_out);
 	a->ae_ms = (now_us() - t0) / 1000;
 	return r;
 }

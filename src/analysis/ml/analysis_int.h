@@ -21,6 +21,7 @@
 struct ml_sysstat {
 	uint64_t calls;
 	double mean_us, sd_us;
+	double typical_us; /* geometric mean: what a call of this syscall usually takes */
 };
 
 struct rn_ml_analysis {
