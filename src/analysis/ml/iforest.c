@@ -364,6 +364,66 @@ static void score_block(const struct flat *fl, const struct rn_ml_matrix *x, siz
 		out[from + r] = pow(2.0, -(total[r] / (double)fl->ntrees) / c_sub);
 }
 
+/* The common case, all values finite and at most 8 features: a node in 8
+ * bytes {threshold, child << 3 | feature}, a leaf that keeps a row where
+ * it is (threshold +inf, child itself), and each leaf's whole path length
+ * (depth + c(size)) in a table: a step is a load, a compare and an add. */
+struct pnode {
+	float thr;
+	uint32_t fc;
+};
+
+static int pack(const struct flat *fl, struct pnode **ret_nodes, double **ret_path)
+{
+	if (fl->nnodes >= (1u << 29))
+		return -1;
+	struct pnode *p = malloc(fl->nnodes * sizeof(*p));
+	double *path = malloc(fl->nnodes * sizeof(*path));
+	unsigned *depth = calloc(fl->nnodes, sizeof(*depth));
+	if (!p || !path || !depth) {
+		free(p);
+		free(path);
+		free(depth);
+		return -1;
+	}
+	/* Breadth-first order: a parent comes before its children. */
+	for (size_t i = 0; i < fl->nnodes; i++) {
+		if (fl->internal[i]) {
+			p[i] = (struct pnode){ fl->thr[i], (uint32_t)fl->child[i] << 3 | (uint32_t)fl->feat[i] };
+			depth[fl->child[i]] = depth[fl->child[i] + 1] = depth[i] + 1;
+		} else {
+			p[i] = (struct pnode){ INFINITY, (uint32_t)i << 3 };
+		}
+		path[i] = fl->internal[i] ? 0 : depth[i] + fl->leafc[i];
+	}
+	free(depth);
+	*ret_nodes = p;
+	*ret_path = path;
+	return 0;
+}
+
+static void score_packed(const struct flat *fl, const struct pnode *pn, const double *path,
+			 const struct rn_ml_matrix *x, size_t from, size_t cnt, double c_sub, double *out)
+{
+	double total[BLOCK] = { 0 };
+	uint32_t cur[BLOCK];
+	const float *base = rn_ml_row(x, from);
+	size_t cols = x->cols;
+	for (size_t t = 0; t < fl->ntrees; t++) {
+		for (size_t r = 0; r < cnt; r++)
+			cur[r] = fl->root[t];
+		for (unsigned d = 0; d < fl->maxdepth; d++)
+			for (size_t r = 0; r < cnt; r++) {
+				struct pnode nd = pn[cur[r]];
+				cur[r] = (nd.fc >> 3) + (uint32_t)(base[r * cols + (nd.fc & 7)] >= nd.thr);
+			}
+		for (size_t r = 0; r < cnt; r++)
+			total[r] += path[cur[r]];
+	}
+	for (size_t r = 0; r < cnt; r++)
+		out[from + r] = pow(2.0, -(total[r] / (double)fl->ntrees) / c_sub);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1
@@ -415,12 +475,20 @@ struct score_job {
 	double c_sub;
 	size_t from, to;
 	bool avx2;
+	const struct pnode *pn; /* the packed walk, or NULL */
+	const double *path;
 };
 
 static void *score_range(void *arg)
 {
 	struct score_job *j = arg;
 	size_t i = j->from;
+	if (j->pn) {
+		for (; i < j->to; i += BLOCK)
+			score_packed(j->fl, j->pn, j->path, j->x, i, j->to - i < BLOCK ? j->to - i : BLOCK,
+				     j->c_sub, j->out);
+		return NULL;
+	}
 #ifdef HAVE_AVX2_PATH
 	if (j->avx2)
 		for (; i + 8 <= j->to; i += 8)
@@ -449,13 +517,22 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 	avx2 = __builtin_cpu_supports("avx2") && x->rows * x->cols < (size_t)INT32_MAX &&
 	       !getenv("RENACER_NO_AVX2");
 #endif
+	/* The packed walk needs finite values: a NaN compares false either way
+	 * and would leave a leaf; the tables must fit. */
+	struct pnode *pn = NULL;
+	double *path = NULL;
+	bool finite = x->cols <= 8;
+	for (size_t i = 0; finite && i < n * x->cols; i++)
+		finite = isfinite(x->v[i]);
+	if (!finite || pack(&fl, &pn, &path) < 0)
+		pn = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = n < 65536 || cpus < 2 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
 	struct score_job jobs[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	size_t started = 0;
 	for (size_t k = 0; k < nt; k++)
-		jobs[k] = (struct score_job){&fl, x, ret, c_sub, n * k / nt, n * (k + 1) / nt, avx2};
+		jobs[k] = (struct score_job){&fl, x, ret, c_sub, n * k / nt, n * (k + 1) / nt, avx2, pn, path};
 	/* Each row's score depends only on the row, so the split is invisible
 	 * in the result; a thread that cannot start leaves its share to us. */
 	for (size_t k = 1; k < nt; k++) {
@@ -468,6 +545,8 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 		(void)score_range(&jobs[k]);
 	for (size_t k = 1; k <= started; k++)
 		(void)pthread_join(tid[k], NULL);
+	free(pn);
+	free(path);
 	flat_free(&fl);
 	return 0;
 }

@@ -43,7 +43,8 @@
 #include "renacer.skel.h"
 
 /* libbpf's messages only with RENACER_BPF_DEBUG set (verifier logs). */
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int libbpf_log(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
 {
 	(void)level;
 	if (!getenv("RENACER_BPF_DEBUG"))
