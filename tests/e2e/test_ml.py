@@ -266,3 +266,21 @@ def test_json_document_carries_the_analyses(tmp_path):
     assert iforest["total_samples"] == len(doc["syscalls"])
     in_json = {o["call"] for o in iforest["outliers"]}
     assert in_json == listed(section(p.stderr, "=== Isolation Forest"), "Outlier calls")
+
+
+def test_findings_name_their_source_line(tmp_path):
+    """With --source, each outlier says which line of the program made it:
+    the slow poll, nanosleep and read are made on known lines."""
+    labels = tmp_path / "labels.txt"
+    p = subprocess.run([RENACER, "--source", "--ml-outliers", "--ml-outlier-threshold", "0.4", "-o",
+                        str(tmp_path / "t")] + TRACE + ["--", fixture("ml_labelled"), str(labels), "300"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    iff = section(p.stderr, "=== Isolation Forest")
+    sites = re.findall(r"call #\d+ (\w+) \(pid \d+\) at (\S+):(\d+) in main", iff)
+    assert sites, iff[:2000]
+    src = open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "ml_labelled.c")).read().split("\n")
+    for name, path, line in sites:
+        assert path.endswith("ml_labelled.c")
+        # the line makes that syscall (a raw syscall(SYS_name, ...) call)
+        assert "SYS_" + name in src[int(line) - 1], (name, line, src[int(line) - 1])
