@@ -62,7 +62,13 @@ def test_counts_equal_strace_on_bench_workloads(cmd, opts):
     b = renacer(["--backend", "bpf", "-c"] + opts, argv)
     s = strace(["-c"] + opts, argv)
     assert b.rc == s.rc == 0
-    assert rows(b.trace) == rows(s.trace), b.trace + s.trace
+    # How often pthread_join waits on a futex depends on the threads'
+    # timing in each run of the program, traced or not.
+    rb, rs = rows(b.trace), rows(s.trace)
+    if cmd[0] == "threads_loop":
+        rb.pop("futex", None)
+        rs.pop("futex", None)
+    assert rb == rs, b.trace + s.trace
 
 
 @needs_bpf

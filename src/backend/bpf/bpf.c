@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -828,7 +829,8 @@ static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
 	struct task *t = task_get(st, (pid_t)r->tid, true);
 	if (!t)
 		return;
-	/* A pending call here lost its exit record (counted in the kernel). */
+	/* A pending call here lost its exit record (counted in the kernel, and
+	 * flagged RN_RECF_PREV_LOST): it is dropped, not reported. */
 	t->pending = true;
 	t->nr = r->nr;
 	memcpy(t->args, r->args, sizeof(t->args));
@@ -949,7 +951,9 @@ static void on_task_exit(struct stream *st, const struct rn_rec *r)
 {
 	struct task *t = task_get(st, (pid_t)r->tid, false);
 	int status = (int)r->ret;
-	if (t && t->pending)
+	/* Pending: the call the task died in ("= ?"), unless what is pending
+	 * is a call whose exit record was lost (counted already). */
+	if (t && t->pending && !(r->flags & RN_RECF_PREV_LOST))
 		emit_syscall(st, t, 0, 0, true, NULL);
 	if (WIFSIGNALED(status))
 		emit_process(st, RN_EV_KILLED, (pid_t)r->tid, WTERMSIG(status),
@@ -1113,8 +1117,13 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 			(void)ring_buffer__consume(rb);
 			for (size_t i = 0; i < st.ntasks;)
 				if (!task_alive(st.tasks[i]->tid)) {
+					/* Gone without its exit record (lost): what
+					 * it was in is known never to return only for
+					 * exit and exit_group; anything else may be a
+					 * call whose exit record was lost too, which
+					 * the kernel has counted already. */
 					struct task *gone = st.tasks[i];
-					if (gone->pending)
+					if (gone->pending && (gone->nr == SYS_exit || gone->nr == SYS_exit_group))
 						emit_syscall(&st, gone, 0, 0, true, NULL);
 					task_remove(&st, gone);
 				} else {

@@ -50,6 +50,7 @@ struct entry {
 	__u32 dropped; /* its entry record was lost: drop the exit too */
 	__u32 retry;   /* entry captures to try again at exit */
 	__u32 active;  /* between a traced entry and its exit */
+	__u32 exit_lost; /* the last exit record was lost: say so with the next record */
 };
 
 struct {
@@ -581,6 +582,9 @@ int BPF_PROG(on_task_exit, struct task_struct *task)
 	__u8 *buf = record(RN_REC_TASK_EXIT, 0, bpf_ktime_get_ns());
 	if (buf) {
 		((struct rn_rec *)buf)->ret = BPF_CORE_READ(task, exit_code);
+		struct entry *e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+		if (e && e->exit_lost)
+			((struct rn_rec *)buf)->flags = RN_RECF_PREV_LOST;
 		emit(buf, sizeof(struct rn_rec), NULL, false);
 	}
 	return 0;
@@ -653,7 +657,11 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 			e->retry = retry;
 			if (retry)
 				r->flags = RN_RECF_DEFER;
+			if (e->exit_lost)
+				r->flags |= RN_RECF_PREV_LOST;
 			emit(buf, off, e, true);
+			if (!e->dropped)
+				e->exit_lost = 0;
 		}
 		/* Capturing is ours, not the call's. */
 		e->ts = bpf_ktime_get_ns();
@@ -686,7 +694,8 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long sysret)
 			__u32 retry = e->retry;
 			__u32 off = capture_all((struct scratch *)buf, sizeof(struct rn_rec), e->nr, &a,
 						ret, true, &retry);
-			emit(buf, off, NULL, true);
+			if (put_record((struct scratch *)buf, off, 1) != 0)
+				e->exit_lost = 1;
 		}
 	}
 	return 0;

@@ -75,6 +75,9 @@ struct rn_rec {
 /* ENTER: some entry captures failed and are taken again at exit; decode
  * the entry half then. */
 #define RN_RECF_DEFER 1u
+/* ENTER, TASK_EXIT: the task's previous exit record was lost (counted):
+ * the call renacer holds as pending is not to be reported. */
+#define RN_RECF_PREV_LOST 2u
 
 #define RN_BLOB_TRUNC 1u /* a string that did not end within the bytes kept */
 
