@@ -39,6 +39,7 @@
 #include "analysis/summary.h"
 #include "backend/bpf/captures.h"
 #include "backend/ptrace/ptrace.h"
+#include "decode/call.h"
 #include "decode/decode.h"
 #include "filter/filter.h"
 #include "renacer.skel.h"
@@ -652,23 +653,14 @@ void rn_bpf_wait_pids(const struct rn_options *o)
 /* A traced task as the records tell it. */
 struct task {
 	pid_t tid;
-	bool pending; /* entry seen, exit not yet */
-	int nr;
-	uint64_t args[6];
-	uint64_t ts; /* entry, CLOCK_MONOTONIC */
+	bool pending;	    /* entry seen, exit not yet */
+	struct rn_call call; /* the syscall in progress */
+	uint64_t ts;	    /* entry, CLOCK_MONOTONIC */
 	unsigned char *mem; /* the entry record's blobs */
 	size_t mem_len, mem_cap;
 	struct rn_memblob *blobs;
 	size_t nblobs, blobs_cap;
-	struct rn_buf out, rx;
-	uint32_t arg_off[RN_MAX_ARGS + 1];
-	unsigned narg;
-	uint64_t priv[2];
-	size_t entry_len;
-	enum rn_rval rval;
-	bool need_exit;
 	bool deferred; /* entry half decoded at exit (RN_RECF_DEFER) */
-	long restart_nr;
 };
 
 struct stream {
@@ -705,7 +697,7 @@ static struct task *task_get(struct stream *st, pid_t tid, bool create)
 	if (!t)
 		return NULL;
 	t->tid = tid;
-	t->restart_nr = -1;
+	t->call.restart_nr = -1;
 	st->tasks[st->ntasks++] = t;
 	return t;
 }
@@ -714,8 +706,7 @@ static void task_free(struct task *t)
 {
 	free(t->mem);
 	free(t->blobs);
-	rn_buf_done(&t->out);
-	rn_buf_done(&t->rx);
+	rn_call_done(&t->call);
 	free(t);
 }
 
@@ -751,32 +742,6 @@ static size_t parse_blobs(const struct rn_rec *r, size_t size, struct rn_memblob
 	return n;
 }
 
-static const char *syscall_name(int nr, char *tmp, size_t len)
-{
-	const struct rn_sysent *e = rn_syscall_get(nr);
-	if (e)
-		return e->name;
-	(void)snprintf(tmp, len, "syscall_%#x", (unsigned)nr);
-	return tmp;
-}
-
-static void init_dctx(struct stream *st, struct task *t, struct rn_dctx *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->pid = t->tid;
-	d->nr = t->nr;
-	d->ent = rn_syscall_get(t->nr);
-	memcpy(d->args, t->args, sizeof(d->args));
-	d->out = &t->out;
-	d->rx = &t->rx;
-	d->arg_off = t->arg_off;
-	d->narg = &t->narg;
-	d->o = &st->dopts;
-	memcpy(d->priv, t->priv, sizeof(d->priv));
-	d->restart_nr = t->restart_nr;
-	d->rval = t->rval;
-}
-
 static void ev_base(struct stream *st, struct rn_event *ev, enum rn_event_kind kind, pid_t pid,
 		    uint64_t ts)
 {
@@ -795,32 +760,17 @@ static void decode_entry(struct stream *st, struct task *t, const struct rn_mems
 	struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
 	struct rn_memsnap both = { late ? late->v : NULL, late ? late->n : 0, &entry_mem };
 	rn_mem_use_snapshot(&both);
-	rn_buf_reset(&t->out);
-	rn_buf_reset(&t->rx);
-	t->narg = 0;
-	struct rn_dctx d;
-	init_dctx(st, t, &d);
-	memset(d.priv, 0, sizeof(d.priv));
-	d.rval = RN_RVAL_DEC;
-	t->need_exit = rn_decode_entry(&d);
+	rn_call_entry(&t->call, t->tid, &st->dopts);
 	rn_mem_use_snapshot(NULL);
-	memcpy(t->priv, d.priv, sizeof(t->priv));
-	t->rval = d.rval;
-	t->entry_len = t->out.len;
 	if (late || !(st->sinks->needs & RN_NEED_ENTRY))
 		return;
 	struct rn_event ev;
 	char tmp[32];
 	ev_base(st, &ev, RN_EV_SYSCALL, t->tid, t->ts);
-	ev.flags = RN_EVF_DECODED;
-	ev.nr = t->nr;
-	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
-	memcpy(ev.args, t->args, sizeof(ev.args));
-	ev.args_text = t->out.p ? t->out.p : "";
-	ev.args_len = t->out.len;
-	ev.arg_off = t->arg_off;
-	ev.nargs_text = t->narg;
-	ev.entry_len = t->out.len;
+	ev.nr = (int)t->call.nr;
+	ev.name = rn_call_name(t->call.nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->call.args, sizeof(ev.args));
+	rn_call_text(&t->call, &ev, NULL);
 	rn_sinks_entry(st->sinks, &ev);
 }
 
@@ -832,10 +782,10 @@ static void on_enter(struct stream *st, const struct rn_rec *r, size_t size)
 	/* A pending call here lost its exit record (counted in the kernel, and
 	 * flagged RN_RECF_PREV_LOST): it is dropped, not reported. */
 	t->pending = true;
-	t->nr = r->nr;
-	memcpy(t->args, r->args, sizeof(t->args));
+	t->call.nr = r->nr;
+	memcpy(t->call.args, r->args, sizeof(t->call.args));
 	t->ts = r->ts;
-	t->need_exit = false;
+	t->call.need_exit = false;
 	t->deferred = false;
 	t->nblobs = 0;
 	if (!st->decode)
@@ -876,50 +826,40 @@ static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_
 	char tmp[32];
 	bool is_error = ret < 0 && ret >= -4095;
 	ev_base(st, &ev, RN_EV_SYSCALL, t->tid, t->ts);
-	ev.nr = t->nr;
-	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
-	memcpy(ev.args, t->args, sizeof(ev.args));
+	ev.nr = (int)t->call.nr;
+	ev.name = rn_call_name(t->call.nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->call.args, sizeof(ev.args));
 	ev.ret = ret;
 	ev.dur_ns = dur;
-	if (!rn_syscall_get(t->nr))
+	if (!rn_syscall_get(t->call.nr))
 		ev.flags |= RN_EVF_UNKNOWN;
 	if (no_return)
 		ev.flags |= RN_EVF_NO_RETURN;
 	else if (is_error)
 		ev.flags |= RN_EVF_ERROR;
 	if (st->decode) {
-		struct rn_dctx d;
-		init_dctx(st, t, &d);
 		if (no_return) {
 			rn_buf_reset(&st->rval);
 			rn_buf_putc(&st->rval, '?');
 		} else {
 			if (t->deferred)
 				decode_entry(st, t, exit_mem);
-			init_dctx(st, t, &d);
 			struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
 			struct rn_memsnap both = { exit_mem ? exit_mem->v : NULL, exit_mem ? exit_mem->n : 0,
 						   &entry_mem };
 			rn_mem_use_snapshot(&both);
-			d.exiting = true;
-			d.ret = ret;
-			d.failed = is_error;
-			rn_decode_exit(&d, t->need_exit, &st->rval);
+			rn_call_exit(&t->call, t->tid, &st->dopts, ret, is_error, &st->rval);
 			rn_mem_use_snapshot(NULL);
 		}
-		ev.flags |= RN_EVF_DECODED;
-		ev.args_text = t->out.p ? t->out.p : "";
-		ev.args_len = t->out.len;
-		ev.arg_off = t->arg_off;
-		ev.nargs_text = t->narg;
-		ev.rval_text = st->rval.p ? st->rval.p : "";
-		ev.entry_len = t->deferred ? 0 : t->entry_len; /* nothing was shown at entry */
+		rn_call_text(&t->call, &ev, st->rval.p ? st->rval.p : "");
+		if (t->deferred)
+			ev.entry_len = 0; /* nothing was shown at entry */
 	}
 	rn_sinks_event(st->sinks, &ev);
 	t->pending = false;
 	/* ERESTART_RESTARTBLOCK: the kernel will resume it as restart_syscall. */
 	if (is_error && ret == -516)
-		t->restart_nr = t->nr;
+		t->call.restart_nr = t->call.nr;
 }
 
 static void on_exit_rec(struct stream *st, const struct rn_rec *r, size_t size)
@@ -1123,7 +1063,7 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 					 * call whose exit record was lost too, which
 					 * the kernel has counted already. */
 					struct task *gone = st.tasks[i];
-					if (gone->pending && (gone->nr == SYS_exit || gone->nr == SYS_exit_group))
+					if (gone->pending && (gone->call.nr == SYS_exit || gone->call.nr == SYS_exit_group))
 						emit_syscall(&st, gone, 0, 0, true, NULL);
 					task_remove(&st, gone);
 				} else {

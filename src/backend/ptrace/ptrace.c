@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decode/call.h"
 #include "decode/decode.h"
 #include "filter/filter.h"
 #include "symbolize/symbolize.h"
@@ -33,20 +34,11 @@ struct tcb {
 	pid_t pid;
 	bool in_syscall;  /* between entry and exit stops */
 	bool traced;	  /* the current syscall is reported */
-	bool need_exit;	  /* the decoder asked for the exit half */
 	bool hidden;	  /* spawned child before its execve: report nothing */
 	bool attached;	  /* came from -p: detach, never kill */
-	long nr;
-	uint64_t args[RN_MAX_ARGS];
+	struct rn_call call; /* the syscall in progress */
 	uint64_t ip, sp;  /* at entry */
 	uint64_t t_entry; /* CLOCK_MONOTONIC ns */
-	struct rn_buf out, rx;
-	uint32_t arg_off[RN_MAX_ARGS + 1];
-	unsigned narg;
-	uint64_t priv[2];
-	size_t entry_len; /* bytes of out decoded at entry */
-	enum rn_rval rval; /* result format chosen at entry */
-	long restart_nr; /* the call restart_syscall would resume, -1 unknown */
 	pid_t tgid;	 /* thread group, 0 until needed (--source) */
 	const struct rn_srcloc *src;	/* --source: call site of the current syscall */
 	const struct rn_srcloc **stack; /* --stack: RN_MAX_FRAMES slots, allocated on use */
@@ -135,7 +127,7 @@ static struct tcb *tcb_new(struct tracer *tr, pid_t pid)
 	if (!t)
 		return NULL;
 	t->pid = pid;
-	t->restart_nr = -1;
+	t->call.restart_nr = -1;
 	(void)tab_insert(tr->tab, tr->tab_cap, t);
 	tr->ntasks++;
 	return t;
@@ -145,8 +137,7 @@ static void tcb_free(struct tcb *t)
 {
 	if (!t)
 		return;
-	rn_buf_done(&t->out);
-	rn_buf_done(&t->rx);
+	rn_call_done(&t->call);
 	free(t->stack);
 	free(t);
 }
@@ -196,32 +187,6 @@ static void emit_process(struct tracer *tr, enum rn_event_kind kind, pid_t pid, 
 	rn_sinks_process(tr->sinks, &ev);
 }
 
-static void init_dctx(struct tracer *tr, struct tcb *t, struct rn_dctx *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->pid = t->pid;
-	d->nr = t->nr;
-	d->ent = rn_syscall_get(t->nr);
-	memcpy(d->args, t->args, sizeof(d->args));
-	d->out = &t->out;
-	d->rx = &t->rx;
-	d->arg_off = t->arg_off;
-	d->narg = &t->narg;
-	d->o = &tr->dopts;
-	memcpy(d->priv, t->priv, sizeof(d->priv));
-	d->restart_nr = t->restart_nr;
-	d->rval = t->rval;
-}
-
-static const char *syscall_name(long nr, char *tmp, size_t len)
-{
-	const struct rn_sysent *e = rn_syscall_get(nr);
-	if (e)
-		return e->name;
-	(void)snprintf(tmp, len, "syscall_%#lx", (unsigned long)nr);
-	return tmp;
-}
-
 /* Report the syscall t is in. no_return: the task is gone ("= ?"). */
 static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_error,
 			 bool no_return, uint64_t now)
@@ -231,9 +196,9 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = RN_EV_SYSCALL;
 	ev.pid = t->pid;
-	ev.nr = (int)t->nr;
-	ev.name = syscall_name(t->nr, tmp, sizeof(tmp));
-	memcpy(ev.args, t->args, sizeof(ev.args));
+	ev.nr = (int)t->call.nr;
+	ev.name = rn_call_name(t->call.nr, tmp, sizeof(tmp));
+	memcpy(ev.args, t->call.args, sizeof(ev.args));
 	ev.ret = ret;
 	ev.ip = t->ip;
 	ev.src = t->src;
@@ -242,31 +207,20 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	ev.ntasks = (unsigned)tr->ntasks;
 	ev.ts_ns = (uint64_t)((int64_t)t->t_entry + tr->wall_off);
 	ev.dur_ns = now - t->t_entry;
-	if (!rn_syscall_get(t->nr))
+	if (!rn_syscall_get(t->call.nr))
 		ev.flags |= RN_EVF_UNKNOWN;
 	if (no_return)
 		ev.flags |= RN_EVF_NO_RETURN;
 	else if (is_error)
 		ev.flags |= RN_EVF_ERROR;
 	if (tr->decode) {
-		struct rn_dctx d;
-		init_dctx(tr, t, &d);
 		if (no_return) {
 			rn_buf_reset(&tr->rval);
 			rn_buf_putc(&tr->rval, '?');
 		} else {
-			d.exiting = true;
-			d.ret = ret;
-			d.failed = is_error;
-			rn_decode_exit(&d, t->need_exit, &tr->rval);
+			rn_call_exit(&t->call, t->pid, &tr->dopts, ret, is_error, &tr->rval);
 		}
-		ev.flags |= RN_EVF_DECODED;
-		ev.args_text = t->out.p ? t->out.p : "";
-		ev.args_len = t->out.len;
-		ev.arg_off = t->arg_off;
-		ev.nargs_text = t->narg;
-		ev.rval_text = tr->rval.p ? tr->rval.p : "";
-		ev.entry_len = t->entry_len;
+		rn_call_text(&t->call, &ev, tr->rval.p ? tr->rval.p : "");
 	}
 	rn_sinks_event(tr->sinks, &ev);
 }
@@ -319,8 +273,8 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 {
 	t->sp = sp;
 	t->in_syscall = true;
-	t->nr = nr;
-	memcpy(t->args, args, sizeof(t->args));
+	t->call.nr = nr;
+	memcpy(t->call.args, args, sizeof(t->call.args));
 	t->ip = ip;
 	t->t_entry = now;
 	/* The spawned child shows itself from its execve on; that call is
@@ -329,7 +283,7 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	if (first_exec)
 		t->hidden = false;
 	t->traced = !t->hidden && rn_filter_match(tr->o->filter, nr);
-	t->need_exit = false;
+	t->call.need_exit = false;
 	t->src = NULL;
 	t->nstack = 0;
 	if (t->traced && tr->sym && !first_exec) {
@@ -339,38 +293,23 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	}
 	if (!t->traced || !tr->decode)
 		return;
-	rn_buf_reset(&t->out);
-	rn_buf_reset(&t->rx);
-	t->narg = 0;
-	struct rn_dctx d;
-	init_dctx(tr, t, &d);
-	memset(d.priv, 0, sizeof(d.priv));
-	d.rval = RN_RVAL_DEC;
-	t->need_exit = rn_decode_entry(&d);
-	memcpy(t->priv, d.priv, sizeof(t->priv));
-	t->rval = d.rval;
-	t->entry_len = t->out.len;
+	rn_call_entry(&t->call, t->pid, &tr->dopts);
 	if (tr->sinks->needs & RN_NEED_ENTRY) {
 		struct rn_event ev;
 		char tmp[32];
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = RN_EV_SYSCALL;
-		ev.flags = RN_EVF_DECODED;
 		ev.pid = t->pid;
 		ev.nr = (int)nr;
-		ev.name = syscall_name(nr, tmp, sizeof(tmp));
-		memcpy(ev.args, t->args, sizeof(ev.args));
+		ev.name = rn_call_name(nr, tmp, sizeof(tmp));
+		memcpy(ev.args, t->call.args, sizeof(ev.args));
 		ev.ip = ip;
 		ev.src = t->src;
 		ev.stack = t->stack;
 		ev.nstack = t->nstack;
 		ev.ntasks = (unsigned)tr->ntasks;
 		ev.ts_ns = (uint64_t)((int64_t)now + tr->wall_off);
-		ev.args_text = t->out.p ? t->out.p : "";
-		ev.args_len = t->out.len;
-		ev.arg_off = t->arg_off;
-		ev.nargs_text = t->narg;
-		ev.entry_len = t->out.len;
+		rn_call_text(&t->call, &ev, NULL);
 		rn_sinks_entry(tr->sinks, &ev);
 	}
 }
@@ -386,7 +325,7 @@ static void syscall_exit(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 		emit_syscall(tr, t, ret, is_error, false, now);
 	/* ERESTART_RESTARTBLOCK: the kernel will resume it as restart_syscall. */
 	if (is_error && ret == -516)
-		t->restart_nr = t->nr;
+		t->call.restart_nr = t->call.nr;
 }
 
 static void on_syscall_stop(struct tracer *tr, struct tcb *t, uint64_t now)
@@ -669,7 +608,7 @@ static int attach_one(struct tracer *tr, pid_t pid, bool report)
 	if (!t)
 		return -ENOMEM;
 	t->attached = true;
-	t->restart_nr = restart;
+	t->call.restart_nr = restart;
 	if (report)
 		emit_process(tr, RN_EV_ATTACHED, pid, 0, 0, NULL);
 	return 0;
