@@ -37,14 +37,35 @@ void rn_call_entry(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o)
 }
 
 void rn_call_exit(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o, int64_t ret, bool failed,
-		  struct rn_buf *rval)
+		  bool no_return, struct rn_buf *rval)
 {
+	if (no_return) {
+		rn_buf_reset(rval);
+		rn_buf_putc(rval, '?');
+		return;
+	}
 	struct rn_dctx d;
 	init_dctx(c, pid, o, &d);
 	d.exiting = true;
 	d.ret = ret;
 	d.failed = failed;
 	rn_decode_exit(&d, c->need_exit, rval);
+}
+
+void rn_call_event(const struct rn_call *c, struct rn_event *ev, int64_t ret, bool failed, bool no_return,
+		   char *tmp, size_t tmplen)
+{
+	ev->kind = RN_EV_SYSCALL;
+	ev->nr = (int)c->nr;
+	ev->name = rn_call_name(c->nr, tmp, tmplen);
+	memcpy(ev->args, c->args, sizeof(ev->args));
+	ev->ret = ret;
+	if (!rn_syscall_get(c->nr))
+		ev->flags |= RN_EVF_UNKNOWN;
+	if (no_return)
+		ev->flags |= RN_EVF_NO_RETURN;
+	else if (failed)
+		ev->flags |= RN_EVF_ERROR;
 }
 
 void rn_call_text(const struct rn_call *c, struct rn_event *ev, const char *rval)

@@ -30,9 +30,14 @@ struct rn_call {
 
 /* Decode the entry half of c (nr and args set) for task pid. */
 void rn_call_entry(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o);
-/* Decode the exit half (ret, failed) and render the result into rval. */
+/* Decode the exit half (ret, failed) and render the result into rval;
+ * "?" for a call that never returned (no_return). */
 void rn_call_exit(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o, int64_t ret, bool failed,
-		  struct rn_buf *rval);
+		  bool no_return, struct rn_buf *rval);
+/* Set ev's syscall fields from c: kind, nr, name (an unknown number's is
+ * written to tmp), args, ret and the flags for ret. */
+void rn_call_event(const struct rn_call *c, struct rn_event *ev, int64_t ret, bool failed, bool no_return,
+		   char *tmp, size_t tmplen);
 /* Point ev's text fields at c's (rval: the result, NULL at entry). */
 void rn_call_text(const struct rn_call *c, struct rn_event *ev, const char *rval);
 /* The syscall's name, or "syscall_0x1c8" written to tmp. */

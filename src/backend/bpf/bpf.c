@@ -826,31 +826,17 @@ static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_
 	char tmp[32];
 	bool is_error = ret < 0 && ret >= -4095;
 	ev_base(st, &ev, RN_EV_SYSCALL, t->tid, t->ts);
-	ev.nr = (int)t->call.nr;
-	ev.name = rn_call_name(t->call.nr, tmp, sizeof(tmp));
-	memcpy(ev.args, t->call.args, sizeof(ev.args));
-	ev.ret = ret;
+	rn_call_event(&t->call, &ev, ret, is_error, no_return, tmp, sizeof(tmp));
 	ev.dur_ns = dur;
-	if (!rn_syscall_get(t->call.nr))
-		ev.flags |= RN_EVF_UNKNOWN;
-	if (no_return)
-		ev.flags |= RN_EVF_NO_RETURN;
-	else if (is_error)
-		ev.flags |= RN_EVF_ERROR;
 	if (st->decode) {
-		if (no_return) {
-			rn_buf_reset(&st->rval);
-			rn_buf_putc(&st->rval, '?');
-		} else {
-			if (t->deferred)
-				decode_entry(st, t, exit_mem);
-			struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
-			struct rn_memsnap both = { exit_mem ? exit_mem->v : NULL, exit_mem ? exit_mem->n : 0,
-						   &entry_mem };
-			rn_mem_use_snapshot(&both);
-			rn_call_exit(&t->call, t->tid, &st->dopts, ret, is_error, &st->rval);
-			rn_mem_use_snapshot(NULL);
-		}
+		if (t->deferred && !no_return)
+			decode_entry(st, t, exit_mem);
+		struct rn_memsnap entry_mem = { t->blobs, t->nblobs, NULL };
+		struct rn_memsnap both = { exit_mem ? exit_mem->v : NULL, exit_mem ? exit_mem->n : 0,
+					   &entry_mem };
+		rn_mem_use_snapshot(&both);
+		rn_call_exit(&t->call, t->tid, &st->dopts, ret, is_error, no_return, &st->rval);
+		rn_mem_use_snapshot(NULL);
 		rn_call_text(&t->call, &ev, st->rval.p ? st->rval.p : "");
 		if (t->deferred)
 			ev.entry_len = 0; /* nothing was shown at entry */

@@ -194,12 +194,8 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	struct rn_event ev;
 	char tmp[32];
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = RN_EV_SYSCALL;
 	ev.pid = t->pid;
-	ev.nr = (int)t->call.nr;
-	ev.name = rn_call_name(t->call.nr, tmp, sizeof(tmp));
-	memcpy(ev.args, t->call.args, sizeof(ev.args));
-	ev.ret = ret;
+	rn_call_event(&t->call, &ev, ret, is_error, no_return, tmp, sizeof(tmp));
 	ev.ip = t->ip;
 	ev.src = t->src;
 	ev.stack = t->stack;
@@ -207,19 +203,8 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	ev.ntasks = (unsigned)tr->ntasks;
 	ev.ts_ns = (uint64_t)((int64_t)t->t_entry + tr->wall_off);
 	ev.dur_ns = now - t->t_entry;
-	if (!rn_syscall_get(t->call.nr))
-		ev.flags |= RN_EVF_UNKNOWN;
-	if (no_return)
-		ev.flags |= RN_EVF_NO_RETURN;
-	else if (is_error)
-		ev.flags |= RN_EVF_ERROR;
 	if (tr->decode) {
-		if (no_return) {
-			rn_buf_reset(&tr->rval);
-			rn_buf_putc(&tr->rval, '?');
-		} else {
-			rn_call_exit(&t->call, t->pid, &tr->dopts, ret, is_error, &tr->rval);
-		}
+		rn_call_exit(&t->call, t->pid, &tr->dopts, ret, is_error, no_return, &tr->rval);
 		rn_call_text(&t->call, &ev, tr->rval.p ? tr->rval.p : "");
 	}
 	rn_sinks_event(tr->sinks, &ev);
