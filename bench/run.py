@@ -102,19 +102,10 @@ def bpf_stream(a):
     """The full decoded trace written to a file: strace, the ptrace backend
     and the bpf event stream, ratios to native and the marginal cost per
     syscall ((traced - native) / syscalls); then start-up on /bin/true."""
-    b = os.path.abspath(a.build)
-    renacer = os.path.join(b, "renacer")
-    w = os.path.join(b, "bench")
-    if subprocess.run([renacer, "--backend", "bpf", "-o", "/dev/null", "--", "true"]).returncode != 0:
-        print("bpf-stream suite skipped: the bpf backend is unavailable here")
+    setup = bpf_setup(a, [], "bpf-stream", fork=False)
+    if not setup:
         return
-    scale = 10 if a.quick else 1
-    workloads = [
-        ("getppid loop", [w + "/getppid_loop", str(200000 // scale)], []),
-        ("read/write loop", [w + "/rw_loop", str(50000 // scale)], []),
-        ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
-        ("4 threads, 400k getppid", [w + "/threads_loop", str(400000 // scale), "4"], ["-f"]),
-    ]
+    renacer, w, workloads = setup
     tools = [("strace", lambda cmd, extra: ["strace", "-o", "s"] + extra + ["--"] + cmd),
              ("ptrace backend", lambda cmd, extra: [renacer, "--backend", "ptrace", "-o", "p"] + extra +
               ["--"] + cmd),
@@ -160,25 +151,36 @@ def bpf_stream(a):
             print("start-up over native: " + "  ".join("%s %.1f ms" % (v[0], res[v[0]] * 1e3) for v in variants))
 
 
-def bpf(a):
-    """-c counted in the kernel (--backend bpf) against strace -c, the ptrace
-    backend, perf trace -s and a bpftrace one-liner (when installed), ratios
-    to native, interleaved runs."""
-    import shutil
+def bpf_setup(a, opts, suite, fork):
+    """renacer, the bench directory and the workloads of the eBPF suites,
+    or None (said) when the backend is unavailable here."""
     b = os.path.abspath(a.build)
     renacer = os.path.join(b, "renacer")
     w = os.path.join(b, "bench")
-    if subprocess.run([renacer, "--backend", "bpf", "-c", "-o", "/dev/null", "--", "true"]).returncode != 0:
-        print("bpf suite skipped: the bpf backend is unavailable here")
-        return
+    if subprocess.run([renacer, "--backend", "bpf"] + opts + ["-o", "/dev/null", "--", "true"]).returncode != 0:
+        print("%s suite skipped: the bpf backend is unavailable here" % suite)
+        return None
     scale = 10 if a.quick else 1
     workloads = [
         ("getppid loop", [w + "/getppid_loop", str(200000 // scale)], []),
         ("read/write loop", [w + "/rw_loop", str(50000 // scale)], []),
         ("tar -cf /dev/null /usr/include", ["tar", "-cf", "/dev/null", "/usr/include"], []),
-        ("fork loop", [w + "/fork_loop", str(1000 // scale)], ["-f"]),
-        ("4 threads, 400k getppid", [w + "/threads_loop", str(400000 // scale), "4"], ["-f"]),
     ]
+    if fork:
+        workloads.append(("fork loop", [w + "/fork_loop", str(1000 // scale)], ["-f"]))
+    workloads.append(("4 threads, 400k getppid", [w + "/threads_loop", str(400000 // scale), "4"], ["-f"]))
+    return renacer, w, workloads
+
+
+def bpf(a):
+    """-c counted in the kernel (--backend bpf) against strace -c, the ptrace
+    backend, perf trace -s and a bpftrace one-liner (when installed), ratios
+    to native, interleaved runs."""
+    import shutil
+    setup = bpf_setup(a, ["-c"], "bpf", fork=True)
+    if not setup:
+        return
+    renacer, w, workloads = setup
     tools = [("strace -c", lambda cmd, extra: ["strace", "-c", "-o", "s"] + extra + ["--"] + cmd),
              ("ptrace backend", lambda cmd, extra: [renacer, "--backend", "ptrace", "-c", "-o", "p"] + extra +
               ["--"] + cmd),
