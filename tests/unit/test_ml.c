@@ -172,6 +172,22 @@ static void test_iforest_ranks_outlier(void **state)
 	assert_int_equal(best, 500);
 	assert_true(s[500] > 0.6);
 	assert_true(fabs(s[500] - rn_ml_iforest_score(f, rn_ml_row(&x, 500))) < 1e-12);
+	/* Every scoring walk (packed, AVX-512 where the CPU has it, the general
+	 * one for non-finite data) gives the one-row walk's score exactly. */
+	for (size_t i = 0; i < x.rows; i++)
+		assert_true(s[i] == rn_ml_iforest_score(f, rn_ml_row(&x, i)));
+	double *s2 = calloc(x.rows, sizeof(double));
+	setenv("RENACER_NO_AVX512", "1", 1);
+	assert_int_equal(rn_ml_iforest_score_all(f, &x, s2), 0);
+	unsetenv("RENACER_NO_AVX512");
+	assert_memory_equal(s, s2, x.rows * sizeof(double));
+	float keep = rn_ml_row(&x, 3)[0];
+	rn_ml_row(&x, 3)[0] = NAN; /* not finite: the general walk */
+	assert_int_equal(rn_ml_iforest_score_all(f, &x, s2), 0);
+	for (size_t i = 0; i < x.rows; i++)
+		assert_true(s2[i] == rn_ml_iforest_score(f, rn_ml_row(&x, i)));
+	rn_ml_row(&x, 3)[0] = keep;
+	free(s2);
 	/* every feature helped; the splits bound it from the right side */
 	struct rn_ml_iexplain e[3];
 	rn_ml_iforest_explain(f, rn_ml_row(&x, 500), e);

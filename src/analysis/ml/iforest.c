@@ -426,45 +426,87 @@ static void score_packed(const struct flat *fl, const struct pnode *pn, const do
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-#define HAVE_AVX2_PATH 1
+#define HAVE_AVX512_PATH 1
+#define TOP_LEVELS 5 /* a tree's nodes above depth 5: at most 31, one 32-entry table */
 
-/* The same walk, eight rows a step with AVX2 gathers; the same operations
- * per row in the same order, so the same scores. */
-__attribute__((target("avx2"))) static void score8_avx2(const struct flat *fl,
-							 const struct rn_ml_matrix *x, size_t from,
-							 double c_sub, double *out)
+/* The first TOP_LEVELS levels of every tree, 16 rows at a time with
+ * AVX-512 permutes (no gathers: those are slow on CPUs with the
+ * gather-data-sampling fix): per tree two 32-entry tables, thresholds and
+ * child << 3 | feature, indexed by the node's place in the tree. The rest
+ * of the walk is score_packed's; the same steps, so the same scores. */
+struct top {
+	float thr[32];	 /* +inf past the tree's top nodes and at leaves */
+	uint32_t fc[32]; /* child (in the tree) << 3 | feature; a leaf: itself << 3 */
+};
+
+static struct top *top_build(const struct flat *fl, const struct pnode *pn)
 {
-	const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-	const __m256i rowbase = _mm256_mullo_epi32(_mm256_add_epi32(_mm256_set1_epi32((int)from), lane),
-						   _mm256_set1_epi32((int)x->cols));
-	const __m256i one = _mm256_set1_epi32(1);
-	__m256d tot_lo = _mm256_setzero_pd(), tot_hi = _mm256_setzero_pd();
+	struct top *tp = aligned_alloc(64, fl->ntrees * sizeof(*tp));
+	if (!tp)
+		return NULL;
 	for (size_t t = 0; t < fl->ntrees; t++) {
-		__m256i cur = _mm256_set1_epi32((int)fl->root[t]);
-		__m256i dep = _mm256_setzero_si256();
-		for (unsigned d = 0; d < fl->maxdepth; d++) {
-			__m256i ch = _mm256_i32gather_epi32(fl->child, cur, 4);
-			__m256i ft = _mm256_i32gather_epi32(fl->feat, cur, 4);
-			__m256i in = _mm256_i32gather_epi32(fl->internal, cur, 4);
-			__m256 th = _mm256_i32gather_ps(fl->thr, cur, 4);
-			__m256 v = _mm256_i32gather_ps(x->v, _mm256_add_epi32(rowbase, ft), 4);
-			/* right: !(v < thr), NaN included */
-			__m256i right = _mm256_castps_si256(_mm256_cmp_ps(v, th, _CMP_NLT_UQ));
-			__m256i next = _mm256_add_epi32(ch, _mm256_and_si256(right, one));
-			dep = _mm256_add_epi32(dep, _mm256_and_si256(in, one));
-			cur = _mm256_blendv_epi8(cur, next, in);
+		uint32_t root = fl->root[t];
+		size_t end = t + 1 < fl->ntrees ? fl->root[t + 1] : fl->nnodes;
+		for (uint32_t k = 0; k < 32; k++) {
+			tp[t].thr[k] = INFINITY;
+			tp[t].fc[k] = k << 3;
+			if (root + k < end) {
+				const struct pnode *nd = &pn[root + k];
+				tp[t].thr[k] = nd->thr;
+				tp[t].fc[k] = ((nd->fc >> 3) - root) << 3 | (nd->fc & 7);
+			}
 		}
-		__m256d c_lo = _mm256_i32gather_pd(fl->leafc, _mm256_castsi256_si128(cur), 8);
-		__m256d c_hi = _mm256_i32gather_pd(fl->leafc, _mm256_extracti128_si256(cur, 1), 8);
-		tot_lo = _mm256_add_pd(tot_lo, _mm256_add_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(dep)), c_lo));
-		tot_hi = _mm256_add_pd(tot_hi,
-				       _mm256_add_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(dep, 1)), c_hi));
 	}
-	double tot[8];
-	_mm256_storeu_pd(tot, tot_lo);
-	_mm256_storeu_pd(tot + 4, tot_hi);
-	for (int r = 0; r < 8; r++)
-		out[from + (size_t)r] = pow(2.0, -(tot[r] / (double)fl->ntrees) / c_sub);
+	return tp;
+}
+
+__attribute__((target("avx512f"))) static void score16_avx512(const struct flat *fl, const struct top *tp,
+							       const struct pnode *pn, const double *path,
+							       const struct rn_ml_matrix *x, size_t from,
+							       double c_sub, double *out)
+{
+	float col[8][16] __attribute__((aligned(64)));
+	size_t cols = x->cols;
+	for (size_t r = 0; r < 16; r++) {
+		const float *row = rn_ml_row(x, from + r);
+		for (size_t f = 0; f < 8; f++)
+			col[f][r] = f < cols ? row[f] : 0.0f;
+	}
+	__m512 xv[8];
+	for (int f = 0; f < 8; f++)
+		xv[f] = _mm512_load_ps(col[f]);
+	const __m512i seven = _mm512_set1_epi32(7), one = _mm512_set1_epi32(1);
+	unsigned levels = fl->maxdepth < TOP_LEVELS ? fl->maxdepth : TOP_LEVELS;
+	double total[16] = { 0 };
+	uint32_t li[16] __attribute__((aligned(64)));
+	for (size_t t = 0; t < fl->ntrees; t++) {
+		const __m512 t0 = _mm512_load_ps(tp[t].thr), t1 = _mm512_load_ps(tp[t].thr + 16);
+		const __m512i f0 = _mm512_load_si512(tp[t].fc), f1 = _mm512_load_si512(tp[t].fc + 16);
+		__m512i cur = _mm512_setzero_si512();
+		for (unsigned d = 0; d < levels; d++) {
+			__m512 th = _mm512_permutex2var_ps(t0, cur, t1);
+			__m512i fc = _mm512_permutex2var_epi32(f0, cur, f1);
+			__m512i ft = _mm512_and_si512(fc, seven);
+			__m512 v = xv[0];
+			for (int f = 1; f < 8 && (size_t)f < cols; f++)
+				v = _mm512_mask_mov_ps(v, _mm512_cmpeq_epi32_mask(ft, _mm512_set1_epi32(f)), xv[f]);
+			__mmask16 ge = _mm512_cmp_ps_mask(v, th, _CMP_GE_OQ);
+			__m512i child = _mm512_srli_epi32(fc, 3);
+			cur = _mm512_mask_add_epi32(child, ge, child, one);
+		}
+		_mm512_store_si512(li, cur);
+		uint32_t root = fl->root[t];
+		for (size_t r = 0; r < 16; r++) {
+			uint32_t c = root + li[r];
+			for (unsigned d = levels; d < fl->maxdepth; d++) {
+				struct pnode nd = pn[c];
+				c = (nd.fc >> 3) + (uint32_t)(col[nd.fc & 7][r] >= nd.thr);
+			}
+			total[r] += path[c];
+		}
+	}
+	for (size_t r = 0; r < 16; r++)
+		out[from + r] = pow(2.0, -(total[r] / (double)fl->ntrees) / c_sub);
 }
 #endif
 
@@ -474,9 +516,9 @@ struct score_job {
 	double *out;
 	double c_sub;
 	size_t from, to;
-	bool avx2;
 	const struct pnode *pn; /* the packed walk, or NULL */
 	const double *path;
+	const void *top;	/* AVX-512 tables for the packed walk's first levels, or NULL */
 };
 
 static void *score_range(void *arg)
@@ -484,16 +526,16 @@ static void *score_range(void *arg)
 	struct score_job *j = arg;
 	size_t i = j->from;
 	if (j->pn) {
+#ifdef HAVE_AVX512_PATH
+		if (j->top)
+			for (; i + 16 <= j->to; i += 16)
+				score16_avx512(j->fl, j->top, j->pn, j->path, j->x, i, j->c_sub, j->out);
+#endif
 		for (; i < j->to; i += BLOCK)
 			score_packed(j->fl, j->pn, j->path, j->x, i, j->to - i < BLOCK ? j->to - i : BLOCK,
 				     j->c_sub, j->out);
 		return NULL;
 	}
-#ifdef HAVE_AVX2_PATH
-	if (j->avx2)
-		for (; i + 8 <= j->to; i += 8)
-			score8_avx2(j->fl, j->x, i, j->c_sub, j->out);
-#endif
 	for (; i < j->to; i += BLOCK)
 		score_block(j->fl, j->x, i, j->to - i < BLOCK ? j->to - i : BLOCK, j->c_sub, j->out);
 	return NULL;
@@ -511,12 +553,6 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 	double c_sub = rn_ml_iforest_c(f->subsample);
 	if (!(c_sub > 0))
 		c_sub = 1.0;
-	bool avx2 = false;
-#ifdef HAVE_AVX2_PATH
-	/* Gathers index with 32 bits: the matrix must fit. */
-	avx2 = __builtin_cpu_supports("avx2") && x->rows * x->cols < (size_t)INT32_MAX &&
-	       !getenv("RENACER_NO_AVX2");
-#endif
 	/* The packed walk needs finite values: a NaN compares false either way
 	 * and would leave a leaf; the tables must fit. */
 	struct pnode *pn = NULL;
@@ -526,13 +562,18 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 		finite = isfinite(x->v[i]);
 	if (!finite || pack(&fl, &pn, &path) < 0)
 		pn = NULL;
+	void *top = NULL;
+#ifdef HAVE_AVX512_PATH
+	if (pn && __builtin_cpu_supports("avx512f") && !getenv("RENACER_NO_AVX512"))
+		top = top_build(&fl, pn);
+#endif
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = n < 65536 || cpus < 2 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
 	struct score_job jobs[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	size_t started = 0;
 	for (size_t k = 0; k < nt; k++)
-		jobs[k] = (struct score_job){&fl, x, ret, c_sub, n * k / nt, n * (k + 1) / nt, avx2, pn, path};
+		jobs[k] = (struct score_job){&fl, x, ret, c_sub, n * k / nt, n * (k + 1) / nt, pn, path, top};
 	/* Each row's score depends only on the row, so the split is invisible
 	 * in the result; a thread that cannot start leaves its share to us. */
 	for (size_t k = 1; k < nt; k++) {
@@ -545,6 +586,7 @@ int rn_ml_iforest_score_all(const struct rn_ml_iforest *f, const struct rn_ml_ma
 		(void)score_range(&jobs[k]);
 	for (size_t k = 1; k <= started; k++)
 		(void)pthread_join(tid[k], NULL);
+	free(top);
 	free(pn);
 	free(path);
 	flat_free(&fl);
