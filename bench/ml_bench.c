@@ -86,16 +86,26 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < d * d; i++)
 		m.v[i] = (float)rn_ml_rng_unit(&rng);
 	double t5 = now();
-	if (rn_ml_correlation(&m, c, true) < 0)
+	if (rn_ml_correlation(&m, c, RN_ML_BLAS, NULL, 0) < 0)
 		return 1;
 	double t6 = now();
 	float probe = c[d + 2];
-	if (rn_ml_correlation(&m, c, false) < 0)
+	if (rn_ml_correlation(&m, c, RN_ML_LOOP, NULL, 0) < 0)
 		return 1;
 	double t7 = now();
 	(void)printf("corr_blas %.3f\n", t6 - t5);
 	(void)printf("corr_loop %.3f\n", t7 - t6);
 	(void)printf("blas_threads %d\n", rn_ml_blas_threads());
+	/* With a CUDA GPU: the same product through cuBLAS, transfers apart. */
+	const char *why;
+	if (rn_ml_gpu_available(&why)) {
+		double xfer = 0, comp = 0;
+		(void)rn_ml_gpu_gram(m.v, d, d, c, NULL, NULL); /* warm-up */
+		if (rn_ml_gpu_gram(m.v, d, d, c, &xfer, &comp) == 0) {
+			(void)printf("corr_gpu_compute %.3f\n", comp);
+			(void)printf("corr_gpu_transfer %.3f\n", xfer);
+		}
+	}
 	/* The two agree (a check, not a timing). */
 	if (fabsf(probe - c[d + 2]) > 1e-3f) {
 		(void)fprintf(stderr, "ml_bench: OpenBLAS and the loop disagree: %f vs %f\n", probe, c[d + 2]);

@@ -329,6 +329,9 @@ def ml(a):
         print("| OpenBLAS cblas_sgemm (%d threads) | %.3f |" % (med["blas_threads"], med["corr_blas"]))
         print("| plain C loop | %.3f |" % med["corr_loop"])
         print("| loop / OpenBLAS | **%.1fx** |" % (med["corr_loop"] / med["corr_blas"]))
+        if "corr_gpu_compute" in med:
+            print("| cuBLAS on the GPU: compute + transfers | %.3f + %.3f |" %
+                  (med["corr_gpu_compute"], med["corr_gpu_transfer"]))
         print("\n%d runs, medians.\n" % a.runs)
     else:
         for k, v in med.items():

@@ -38,8 +38,20 @@ static void test_correlation_small(void **state)
 	};
 	struct rn_ml_matrix x = mat(4, 5, v);
 	float c[25], d[25];
-	assert_int_equal(rn_ml_correlation(&x, c, true), 0);
-	assert_int_equal(rn_ml_correlation(&x, d, false), 0);
+	assert_int_equal(rn_ml_correlation(&x, c, RN_ML_BLAS, NULL, 0), 0);
+	assert_int_equal(rn_ml_correlation(&x, d, RN_ML_LOOP, NULL, 0), 0);
+	/* AUTO: the GPU when one is there and pays (same values), else OpenBLAS;
+	 * either way it says which, and why. */
+	float e[25];
+	char used[256];
+	assert_int_equal(rn_ml_correlation(&x, e, RN_ML_AUTO, used, sizeof(used)), 0);
+	const char *why;
+	if (rn_ml_gpu_available(&why))
+		assert_true(strstr(used, "GPU") != NULL);
+	else
+		assert_true(strstr(used, "GPU not used: ") == used && strstr(used, why));
+	for (int i = 0; i < 25; i++)
+		assert_true(fabsf(e[i] - c[i]) < 1e-4f);
 	for (int i = 0; i < 25; i++)
 		assert_true(fabsf(c[i] - d[i]) < 1e-5f);
 	for (int i = 0; i < 5; i++)
@@ -374,9 +386,37 @@ static void test_call_features(void **state)
 	rn_store_free(st);
 }
 
+/* On a machine with a CUDA GPU: cuBLAS's Z^T Z equals OpenBLAS's. */
+static void test_gpu_gram_matches_blas(void **state)
+{
+	(void)state;
+	const char *why;
+	if (!rn_ml_gpu_available(&why)) {
+		(void)fprintf(stderr, "no GPU here (%s): skipped\n", why);
+		skip();
+	}
+	size_t n = 3000, p = 64;
+	float *z = malloc(n * p * sizeof(float)), *g = malloc(p * p * sizeof(float)),
+	      *b = malloc(p * p * sizeof(float));
+	assert_non_null(z);
+	struct rn_ml_rng r;
+	rn_ml_rng_seed(&r, 5);
+	for (size_t i = 0; i < n * p; i++)
+		z[i] = (float)rn_ml_rng_unit(&r) - 0.5f;
+	double x, k;
+	assert_int_equal(rn_ml_gpu_gram(z, n, p, g, &x, &k), 0);
+	assert_int_equal(rn_ml_gram_blas(z, n, p, b), 0);
+	for (size_t i = 0; i < p * p; i++)
+		assert_true(fabsf(g[i] - b[i]) < 1e-2f * (1.0f + fabsf(b[i])));
+	free(z);
+	free(g);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_gpu_gram_matches_blas),
 	    cmocka_unit_test(test_correlation_small),
 	    cmocka_unit_test(test_silhouette_hand),
 	    cmocka_unit_test(test_c_of_n),

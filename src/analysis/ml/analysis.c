@@ -244,7 +244,9 @@ static int run_hpu(struct rn_ml_analysis *a)
 	if (!a->corr || !a->hpu_labels ||
 	    rn_ml_activity_matrix(a->st, a->agg, n, a->nslices, &act) < 0)
 		return -ENOMEM;
-	int r = rn_ml_correlation(&act, a->corr, true);
+	/* --hpu-cpu-only: OpenBLAS even when a GPU would be quicker. */
+	int r = rn_ml_correlation(&act, a->corr, a->o->hpu_cpu_only ? RN_ML_BLAS : RN_ML_AUTO,
+				  a->hpu_engine, sizeof(a->hpu_engine));
 	rn_ml_matrix_done(&act);
 	if (r < 0 || rn_ml_aggregate_matrix(a->agg, n, &agg) < 0)
 		return -ENOMEM;

@@ -50,6 +50,7 @@ struct rn_ml_analysis {
 	double hpu_sil;
 	uint64_t hpu_us;
 	int blas_threads;
+	char hpu_engine[256]; /* what computed the correlation, and why */
 
 	/* --ml-anomaly */
 	struct rn_ml_kmeans km_res;

@@ -146,29 +146,73 @@ static int standardize(const struct rn_ml_matrix *x, struct rn_ml_matrix *z)
 	return 0;
 }
 
-int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, bool blas)
+int rn_ml_gram_blas(const float *z, size_t n, size_t p, float *ret)
+{
+	(void)pthread_once(&blas_once, blas_load);
+	if (!blas_sgemm || !n || !p || n > 0x7fffffff || p > 0x7fffffff)
+		return -1;
+	/* ret (p x p) = Z^T (p x n) * Z (n x p), Z row-major n x p. */
+	blas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, (int)p, (int)n, 1.0f, z, (int)p, z,
+		   (int)p, 0.0f, ret, (int)p);
+	return 0;
+}
+
+static void gram_loop(const struct rn_ml_matrix *z, float *ret)
+{
+	size_t n = z->rows, p = z->cols;
+	memset(ret, 0, p * p * sizeof(float));
+	for (size_t i = 0; i < n; i++) {
+		const float *row = rn_ml_row(z, i);
+		for (size_t a = 0; a < p; a++) {
+			float va = row[a];
+			float *out = ret + a * p;
+			for (size_t b = 0; b < p; b++)
+				out[b] += va * row[b];
+		}
+	}
+}
+
+int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, enum rn_ml_engine engine, char *used,
+		      size_t usedlen)
 {
 	struct rn_ml_matrix z;
 	size_t n = x->rows, p = x->cols;
+	char tmp[256];
+	if (!used) {
+		used = tmp;
+		usedlen = sizeof(tmp);
+	}
 	if (standardize(x, &z) < 0)
 		return -ENOMEM;
-	if (blas)
-		(void)pthread_once(&blas_once, blas_load);
-	if (blas && blas_sgemm && n && p) {
-		/* ret (p x p) = Z^T (p x n) * Z (n x p), Z row-major n x p. */
-		blas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, (int)p, (int)n, 1.0f,
-			    z.v, (int)p, z.v, (int)p, 0.0f, ret, (int)p);
-	} else {
-		memset(ret, 0, p * p * sizeof(float));
-		for (size_t i = 0; i < n; i++) {
-			const float *row = rn_ml_row(&z, i);
-			for (size_t a = 0; a < p; a++) {
-				float va = row[a];
-				float *out = ret + a * p;
-				for (size_t b = 0; b < p; b++)
-					out[b] += va * row[b];
-			}
+	bool done = false;
+	if (engine == RN_ML_AUTO && n && p) {
+		const char *why;
+		double g = 0, c = 0;
+		if (!rn_ml_gpu_available(&why)) {
+			(void)snprintf(used, usedlen, "GPU not used: %s; ", why);
+		} else if (!rn_ml_gpu_pays(n, p, &g, &c)) {
+			(void)snprintf(used, usedlen, "GPU not used: %s would take %.3f ms with the transfers, the CPU %.3f ms; ",
+				       why, g * 1e3, c * 1e3);
+		} else if (rn_ml_gpu_gram(z.v, n, p, ret, NULL, NULL) == 0) {
+			(void)snprintf(used, usedlen, "GPU (cuBLAS, %s: %.3f ms predicted with the transfers, "
+						      "the CPU %.3f ms)", why, g * 1e3, c * 1e3);
+			done = true;
+		} else {
+			(void)snprintf(used, usedlen, "GPU failed (%s); ", why);
 		}
+	} else if (used) {
+		used[0] = '\0';
+	}
+	size_t l = strnlen(used, usedlen);
+	if (!done && engine != RN_ML_LOOP && rn_ml_gram_blas(z.v, n, p, ret) == 0) {
+		(void)snprintf(used + l, usedlen - l, "CPU (OpenBLAS, %d thread%s)", rn_ml_blas_threads(),
+			       rn_ml_blas_threads() == 1 ? "" : "s");
+		done = true;
+	}
+	if (!done) {
+		gram_loop(&z, ret);
+		(void)snprintf(used + l, usedlen - l, "CPU (plain loop%s)",
+			       engine == RN_ML_LOOP ? "" : ": libopenblas.so.0 not found");
 	}
 	/* A constant column has a zero norm: no correlation with anything,
 	 * and 1 with itself by convention. Rounding can push |r| past 1. */

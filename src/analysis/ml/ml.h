@@ -42,14 +42,35 @@ size_t rn_ml_rng_below(struct rn_ml_rng *r, size_t n);
 
 /* --- correlation --- */
 
+/* How a correlation's product Z^T Z is computed. */
+enum rn_ml_engine {
+	RN_ML_LOOP, /* the plain triple loop */
+	RN_ML_BLAS, /* OpenBLAS cblas_sgemm (the loop when libopenblas.so.0 is missing) */
+	RN_ML_AUTO, /* a CUDA GPU through cuBLAS when there is one and its measured cost,
+		     * transfers included, beats OpenBLAS's for this size; else as BLAS */
+};
+
 /* Pearson correlation between the columns of x into ret (cols x cols,
- * row-major). Columns are standardized, then ret = Z^T Z, with OpenBLAS's
- * cblas_sgemm when blas, else with a plain triple loop. A constant column
- * correlates 0 with every other and 1 with itself. Returns 0 or -ENOMEM. */
-int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, bool blas);
+ * row-major). Columns are standardized, then ret = Z^T Z on the engine.
+ * A constant column correlates 0 with every other and 1 with itself.
+ * used (usedlen bytes, may be NULL) says what ran and why. Returns 0 or
+ * -ENOMEM. */
+int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, enum rn_ml_engine engine, char *used,
+		      size_t usedlen);
 /* How many threads OpenBLAS runs on; 0 when libopenblas.so.0 could not be
  * loaded (it is loaded on first use; correlation then uses the loop). */
 int rn_ml_blas_threads(void);
+/* ret (p x p) = Z^T Z of row-major z (n x p) with OpenBLAS; -1 without it. */
+int rn_ml_gram_blas(const float *z, size_t n, size_t p, float *ret);
+
+/* The GPU (gpu.c): whether a CUDA device and the CUDA runtime and cuBLAS
+ * libraries are there (*why: which device, or why not); the product on it
+ * (times of the transfers and of the computation); and whether, by the
+ * rates measured once per process, it beats OpenBLAS for an n x p product
+ * (the predicted seconds of each). */
+bool rn_ml_gpu_available(const char **why);
+int rn_ml_gpu_gram(const float *z, size_t n, size_t p, float *ret, double *xfer_s, double *compute_s);
+bool rn_ml_gpu_pays(size_t n, size_t p, double *gpu_s, double *cpu_s);
 
 /* --- k-means --- */
 

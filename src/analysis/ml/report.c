@@ -102,13 +102,7 @@ static void print_hpu(struct rn_ml_analysis *a, FILE *f)
 {
 	size_t n = a->nagg, show = n < 12 ? n : 12;
 	(void)fprintf(f, "\n=== HPU Analysis Report ===\n");
-	if (a->blas_threads > 0)
-		(void)fprintf(f, "HPU Backend: CPU (OpenBLAS, %d thread%s)%s\n", a->blas_threads,
-			      a->blas_threads == 1 ? "" : "s",
-			      a->o->hpu_cpu_only ? " [--hpu-cpu-only]" : "");
-	else
-		(void)fprintf(f, "HPU Backend: CPU (plain loop: libopenblas.so.0 not found)%s\n",
-			      a->o->hpu_cpu_only ? " [--hpu-cpu-only]" : "");
+	(void)fprintf(f, "HPU Backend: %s%s\n", a->hpu_engine, a->o->hpu_cpu_only ? " [--hpu-cpu-only]" : "");
 	(void)fprintf(f, "Compute time: %lluus\n", (unsigned long long)a->hpu_us);
 	if (!n) {
 		(void)fprintf(f, "No syscalls to analyse.\n");
