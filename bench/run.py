@@ -118,13 +118,7 @@ def bpf_stream(a):
     with tempfile.TemporaryDirectory() as tmp:
         for wname, cmd, extra in workloads:
             nsys = count_syscalls(renacer, cmd, extra)
-            nat, times = [], {n: [] for n in names}
-            for _ in range(a.runs):
-                nat.append(measure(cmd, tmp)[0])
-                for n, mk in tools:
-                    times[n].append(measure(mk(cmd, extra), tmp)[0])
-            n_ = statistics.median(nat)
-            med = {n: statistics.median(v) for n, v in times.items()}
+            n_, med = interleaved(a, cmd, extra, tools, tmp)
             per = (med["bpf stream"] - n_) / nsys * 1e6 if nsys else 0
             if a.markdown:
                 print("| %s | %d | %s | **%.2f** | %.2f |" % (
@@ -149,6 +143,17 @@ def bpf_stream(a):
             print("| ms over native | " + " | ".join("%.1f" % (res[v[0]] * 1e3) for v in variants) + " |")
         else:
             print("start-up over native: " + "  ".join("%s %.1f ms" % (v[0], res[v[0]] * 1e3) for v in variants))
+
+
+def interleaved(a, cmd, extra, tools, tmp):
+    """cmd natively and under each tool (name, make(cmd, extra)), one after
+    the other, a.runs times: the median native time and each tool's."""
+    nat, times = [], {n: [] for n, _ in tools}
+    for _ in range(a.runs):
+        nat.append(measure(cmd, tmp)[0])
+        for n, mk in tools:
+            times[n].append(measure(mk(cmd, extra), tmp)[0])
+    return statistics.median(nat), {n: statistics.median(v) for n, v in times.items()}
 
 
 def bpf_setup(a, opts, suite, fork):
@@ -200,13 +205,7 @@ def bpf(a):
         print("|---|" + "---:|" * (len(names) + 1))
     with tempfile.TemporaryDirectory() as tmp:
         for wname, cmd, extra in workloads:
-            nat, times = [], {n: [] for n in names}
-            for _ in range(a.runs):
-                nat.append(measure(cmd, tmp)[0])
-                for n, mk in tools:
-                    times[n].append(measure(mk(cmd, extra), tmp)[0])
-            n_ = statistics.median(nat)
-            med = {n: statistics.median(v) for n, v in times.items()}
+            n_, med = interleaved(a, cmd, extra, tools, tmp)
             if a.markdown:
                 print("| %s | %s | **%.3f** |" % (wname, " | ".join("%.1f" % (med[n] / n_) for n in names),
                                                   med["bpf backend"] / med["strace -c"]))

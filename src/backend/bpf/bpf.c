@@ -669,6 +669,7 @@ struct stream {
 	struct rn_decode_opts dopts;
 	bool decode;
 	struct task **tasks; /* unordered; few */
+	struct task *last;   /* the most recent lookup */
 	size_t ntasks, cap;
 	pid_t main_pid;
 	bool main_done;
@@ -680,9 +681,12 @@ struct stream {
 
 static struct task *task_get(struct stream *st, pid_t tid, bool create)
 {
+	/* Records come in runs from one task: the last one found first. */
+	if (st->last && st->last->tid == tid)
+		return st->last;
 	for (size_t i = 0; i < st->ntasks; i++)
 		if (st->tasks[i]->tid == tid)
-			return st->tasks[i];
+			return st->last = st->tasks[i];
 	if (!create)
 		return NULL;
 	if (st->ntasks == st->cap) {
@@ -712,6 +716,8 @@ static void task_free(struct task *t)
 
 static void task_remove(struct stream *st, struct task *t)
 {
+	if (st->last == t)
+		st->last = NULL;
 	for (size_t i = 0; i < st->ntasks; i++)
 		if (st->tasks[i] == t) {
 			st->tasks[i] = st->tasks[--st->ntasks];
