@@ -146,11 +146,16 @@ int rn_filter_parse(struct rn_filter **fp, const char *expr, struct rn_diag *ret
 		neg_all = true;
 	int r = 0;
 	char *start = neg_all ? copy + 1 : copy;
-	if (*start == '\0' && !neg_all) {
-		/* "trace=" traces nothing, as in strace. */
-		f->any_pos = true;
+	if (*start == '\0') {
+		/* "trace=" names nothing: strace refuses it too ("trace=none"
+		 * is how to trace nothing). */
+		rn_diag_set(reterr, "invalid system call '' in filter (trace=none traces nothing)");
+		free(copy);
+		if (fresh)
+			free(f);
+		return -EINVAL;
 	}
-	char *rest = *start ? start : NULL;
+	char *rest = start;
 	for (char *tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
 		while (*tok == ' ' || *tok == '\t')
 			tok++;

@@ -48,7 +48,8 @@ def test_missing_program():
 
 
 def test_bad_filter():
-    for expr, needle in [("trace=opne", "'opne'"), ("trace=/(/", "regex"), ("trace=!", "'!'")]:
+    for expr, needle in [("trace=opne", "'opne'"), ("trace=/(/", "regex"), ("trace=!", "'!'"),
+                         ("trace=", "''")]:
         p = renacer_raw(["-e", expr, "--", "true"])
         assert p.returncode != 0
         assert p.stderr.count("\n") == 1 and needle in p.stderr, p.stderr
