@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* --anomaly-realtime: per syscall, a sliding window of the last N
  * durations (a ring with running sums, O(1) per call). A call is an
- * anomaly when its window holds at least MIN_SAMPLES earlier calls and it
- * is more than --anomaly-threshold standard deviations above their mean;
+ * anomaly when its window holds at least RN_ANOMALY_MIN_SAMPLES earlier
+ * calls and it passes rn_anomaly() (latency.h) against their mean;
  * the baseline is the window before the call, so one slow call does not
  * hide itself. It then joins the window like any other. Alerts go out as
  * they happen, a report with the severity distribution and the top
  * anomalies at the end. Severity from the z-score: High above 5, Medium
- * above 4, Low otherwise. The spread of a baseline is taken as at least
- * NOISE_FLOOR of its mean: calls that always take the same time would
- * otherwise make scheduling jitter of a few percent look like 10 sigma.
- * And a call must exceed its baseline's mean by --anomaly-jitter-us (50 us
- * by default, a scheduler wakeup's worth): a 5 us write after 1.5 us ones
- * is 3 sigma out but tells nothing about the program. */
+ * above 4, Low otherwise. */
 #include "analysis/anomaly.h"
 
 #include <errno.h>
@@ -20,11 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/latency.h"
 #include "decode/syscalls.h"
 
-#define MIN_SAMPLES 10
 #define TOP	    10
-#define NOISE_FLOOR 0.10
 
 struct window {
 	double *v;	 /* ring of durations, microseconds */
@@ -41,8 +35,7 @@ struct hit {
 struct rt_sink {
 	struct rn_sink base;
 	FILE *f;
-	double threshold;
-	double jitter_us; /* --anomaly-jitter-us */
+	const struct rn_options *o;
 	unsigned size;
 	struct window w[RN_NSYSCALLS + 1];
 	struct hit *hits;
@@ -79,15 +72,13 @@ static void rt_event(struct rn_sink *base, const struct rn_event *ev)
 		}
 	}
 	double us = (double)ev->dur_ns / 1e3;
-	unsigned need = MIN_SAMPLES < s->size ? MIN_SAMPLES : s->size;
+	unsigned need = RN_ANOMALY_MIN_SAMPLES < s->size ? RN_ANOMALY_MIN_SAMPLES : s->size;
 	if (w->n >= need) {
 		double mean = w->sum / w->n;
 		double var = w->sumsq / w->n - mean * mean;
-		double sd = var > 0 ? sqrt(var) : 0;
-		if (sd < NOISE_FLOOR * mean)
-			sd = NOISE_FLOOR * mean;
-		double z = sd > 0 ? (us - mean) / sd : 0;
-		if (z > s->threshold && us - mean >= s->jitter_us) {
+		double sd, z;
+		if (rn_anomaly(s->o, us * 1e3, mean * 1e3, var > 0 ? sqrt(var) * 1e3 : 0, &z, &sd)) {
+			sd /= 1e3;
 			int sev = severity(z);
 			s->by_sev[sev]++;
 			(void)fprintf(s->f, "⚠️  ANOMALY: %s took %.0f μs (%.1fσ from baseline %.1f ± %.1f μs) - %s\n",
@@ -141,7 +132,7 @@ static int rt_finish(struct rn_sink *base, const struct rn_run_result *res)
 	uint64_t total = s->by_sev[0] + s->by_sev[1] + s->by_sev[2];
 	(void)fprintf(f, "\n=== Real-Time Anomaly Detection Report ===\n");
 	(void)fprintf(f, "Window: last %u calls per syscall, threshold %.1fσ and %.0f μs above the mean\n",
-		      s->size, s->threshold, s->jitter_us);
+		      s->size, s->o->anomaly_threshold, s->o->anomaly_jitter_us);
 	(void)fprintf(f, "Total anomalies detected: %llu\n", (unsigned long long)total);
 	if (total) {
 		static const char *const dist[] = { "🟢 Low (3-4σ):   ", "🟡 Medium (4-5σ):", "🔴 High (>5σ):  " };
@@ -189,8 +180,7 @@ struct rn_sink *rn_anomaly_realtime_new(FILE *f, const struct rn_options *o)
 	s->base.ops = &rt_ops;
 	s->base.needs = RN_NEED_TIMING;
 	s->f = f;
-	s->threshold = o->anomaly_threshold;
-	s->jitter_us = o->anomaly_jitter_us;
+	s->o = o;
 	s->size = o->anomaly_window >= 2 ? o->anomaly_window : 2;
 	return &s->base;
 }

@@ -6,6 +6,8 @@
  * nanosecond values. */
 #include "analysis/latency.h"
 
+#include "core/options.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -179,4 +181,27 @@ void rn_latency_table_free(struct rn_latency_table *t)
 	free(t->v);
 	free(t->all_sorted);
 	free(t);
+}
+
+bool rn_anomaly(const struct rn_options *o, double dur_ns, double mean_ns, double sd_ns, double *z,
+		double *spread_ns)
+{
+	double sd = sd_ns > RN_ANOMALY_NOISE_FLOOR * mean_ns ? sd_ns : RN_ANOMALY_NOISE_FLOOR * mean_ns;
+	*spread_ns = sd;
+	*z = sd > 0 ? (dur_ns - mean_ns) / sd : 0;
+	return *z > o->anomaly_threshold && dur_ns - mean_ns >= o->anomaly_jitter_us * 1e3;
+}
+
+void rn_latency_print_header(FILE *f)
+{
+	(void)fprintf(f, "%-18s %9s %11s %11s %11s %11s %11s %11s %11s %11s %11s\n", "syscall", "calls",
+		      "mean", "stddev", "min", "p50", "p75", "p90", "p95", "p99", "max");
+}
+
+void rn_latency_print_row(FILE *f, const char *name, uint64_t calls, double mean_ns, double sd_ns,
+			  double min_ns, const double p_ns[5], double max_ns)
+{
+	(void)fprintf(f, "%-18s %9llu %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f\n",
+		      name, (unsigned long long)calls, mean_ns / 1e3, sd_ns / 1e3, min_ns / 1e3,
+		      p_ns[0] / 1e3, p_ns[1] / 1e3, p_ns[2] / 1e3, p_ns[3] / 1e3, p_ns[4] / 1e3, max_ns / 1e3);
 }

@@ -6,6 +6,7 @@
  * p/100 * (n-1) over the sorted durations). Shared by --stats-extended, the
  * HTML report and the JSON summary. Not thread-safe. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,3 +37,24 @@ void rn_latency_table_free(struct rn_latency_table *t);
 double rn_latency_percentile(const uint64_t *sorted, size_t n, double p);
 /* The row for syscall nr, or NULL. */
 const struct rn_latency *rn_latency_lookup(const struct rn_latency_table *t, int nr);
+
+/* The anomaly rule every detector shares (--stats-extended, the real-time
+ * detector, --ml-compare's z-scores, -c's histogram in the kernel): a call
+ * of dur_ns is an anomaly of a syscall with mean mean_ns and standard
+ * deviation sd_ns when it is more than o->anomaly_threshold deviations
+ * above the mean, the deviation taken as at least RN_ANOMALY_NOISE_FLOOR
+ * of the mean (so jitter on steady calls is not 10 sigma), and at least
+ * o->anomaly_jitter_us above it (a few microseconds are scheduling, not a
+ * finding). *z gets the z-score and *spread_ns the deviation used. Callers
+ * require RN_ANOMALY_MIN_SAMPLES calls (or their window's worth) first. */
+#define RN_ANOMALY_MIN_SAMPLES 10
+#define RN_ANOMALY_NOISE_FLOOR 0.10
+struct rn_options;
+bool rn_anomaly(const struct rn_options *o, double dur_ns, double mean_ns, double sd_ns, double *z,
+		double *spread_ns);
+
+/* The percentile report's header and one row (times in ns, printed in us). */
+#include <stdio.h>
+void rn_latency_print_header(FILE *f);
+void rn_latency_print_row(FILE *f, const char *name, uint64_t calls, double mean_ns, double sd_ns,
+			  double min_ns, const double p_ns[5], double max_ns);

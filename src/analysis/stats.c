@@ -2,12 +2,10 @@
 /* --stats-extended: after the -c table, per syscall the exact latency
  * distribution (mean, population standard deviation, min, P50, P75, P90,
  * P95, P99, max, from analysis/latency.c over every stored call), then the
- * post-hoc anomalies: calls more than --anomaly-threshold standard
- * deviations above their syscall's mean, slowest first. A syscall needs
- * MIN_SAMPLES calls before its calls can be anomalies: a mean of three
- * calls says little. As in --anomaly-realtime, the spread is taken as at
- * least NOISE_FLOOR of the mean, so jitter on steady calls is not one, and
- * a call must exceed the mean by --anomaly-jitter-us (anomaly.c). */
+ * post-hoc anomalies by the shared rule (rn_anomaly(), latency.h) against
+ * their syscall's whole distribution, most extreme first. A syscall needs
+ * RN_ANOMALY_MIN_SAMPLES calls before its calls can be anomalies: a mean of
+ * three calls says little. */
 #include "analysis/stats.h"
 
 #include <errno.h>
@@ -17,9 +15,7 @@
 #include "analysis/latency.h"
 #include "decode/syscalls.h"
 
-#define MIN_SAMPLES   10
 #define MAX_LISTED    20
-#define NOISE_FLOOR   0.10
 
 struct stats_sink {
 	struct rn_sink base;
@@ -58,14 +54,12 @@ static int stats_finish(struct rn_sink *base, const struct rn_run_result *res)
 	if (r < 0)
 		return r;
 	(void)fprintf(f, "\nLatency per syscall (microseconds, exact over %zu calls):\n", st->len);
-	(void)fprintf(f, "%-18s %9s %11s %11s %11s %11s %11s %11s %11s %11s %11s\n", "syscall", "calls",
-		      "mean", "stddev", "min", "p50", "p75", "p90", "p95", "p99", "max");
+	rn_latency_print_header(f);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rn_latency *l = &t->v[i];
-		(void)fprintf(f, "%-18s %9llu %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f\n",
-			      name_of(l->nr), (unsigned long long)l->calls, l->mean_ns / 1e3,
-			      l->stddev_ns / 1e3, (double)l->min_ns / 1e3, l->p50_ns / 1e3, l->p75_ns / 1e3,
-			      l->p90_ns / 1e3, l->p95_ns / 1e3, l->p99_ns / 1e3, (double)l->max_ns / 1e3);
+		const double p[5] = { l->p50_ns, l->p75_ns, l->p90_ns, l->p95_ns, l->p99_ns };
+		rn_latency_print_row(f, name_of(l->nr), l->calls, l->mean_ns, l->stddev_ns,
+				     (double)l->min_ns, p, (double)l->max_ns);
 	}
 	/* Post-hoc anomalies against each syscall's own distribution. */
 	double thr = s->o->anomaly_threshold;
@@ -73,11 +67,9 @@ static int stats_finish(struct rn_sink *base, const struct rn_run_result *res)
 	struct anomaly *v = NULL;
 	for (size_t i = 0; i < st->len; i++) {
 		const struct rn_latency *l = rn_latency_lookup(t, st->nr[i]);
-		if (!l || l->calls < MIN_SAMPLES || !(l->mean_ns > 0))
-			continue;
-		double sd = l->stddev_ns > NOISE_FLOOR * l->mean_ns ? l->stddev_ns : NOISE_FLOOR * l->mean_ns;
-		double z = ((double)st->dur_ns[i] - l->mean_ns) / sd;
-		if (!(z > thr) || (double)st->dur_ns[i] - l->mean_ns < s->o->anomaly_jitter_us * 1e3)
+		double z, sd;
+		if (!l || l->calls < RN_ANOMALY_MIN_SAMPLES || !(l->mean_ns > 0) ||
+		    !rn_anomaly(s->o, (double)st->dur_ns[i], l->mean_ns, l->stddev_ns, &z, &sd))
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
@@ -95,7 +87,7 @@ static int stats_finish(struct rn_sink *base, const struct rn_run_result *res)
 	qsort(v, n, sizeof(*v), by_z);
 	(void)fprintf(f, "\nAnomalies (calls more than %.1f sigma and %.0f us above their syscall's mean; "
 			 "syscalls with >= %d calls): %zu\n",
-		      thr, s->o->anomaly_jitter_us, MIN_SAMPLES, n);
+		      thr, s->o->anomaly_jitter_us, RN_ANOMALY_MIN_SAMPLES, n);
 	for (size_t k = 0; k < n && k < MAX_LISTED; k++) {
 		size_t i = v[k].idx;
 		const struct rn_latency *l = rn_latency_lookup(t, st->nr[i]);

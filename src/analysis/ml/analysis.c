@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/latency.h"
 #include "decode/syscalls.h"
 #include "symbolize/symbolize.h"
 
@@ -324,13 +325,9 @@ static int run_kmeans(struct rn_ml_analysis *a)
 		for (size_t i = 0; i < n; i++) {
 			const struct ml_sysstat *s = &a->sys[ml_slot(st->nr[i])];
 			v[i] = -INFINITY;
-			if (s->calls < ML_Z_MIN_SAMPLES || !(s->mean_us > 0))
-				continue;
-			double sd = s->sd_us > ML_Z_NOISE_FLOOR * s->mean_us
-					? s->sd_us
-					: ML_Z_NOISE_FLOOR * s->mean_us;
-			double z = ((double)st->dur_ns[i] / 1e3 - s->mean_us) / sd;
-			if (z > a->o->anomaly_threshold)
+			double z, sd;
+			if (s->calls >= RN_ANOMALY_MIN_SAMPLES && s->mean_us > 0 &&
+			    rn_anomaly(a->o, (double)st->dur_ns[i], s->mean_us * 1e3, s->sd_us * 1e3, &z, &sd))
 				v[i] = z;
 		}
 		r = rank_above(a, v, n, -INFINITY, &a->z_out, &a->nz_out);

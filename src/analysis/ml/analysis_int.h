@@ -15,8 +15,6 @@
 #define ML_JSON_LISTED 10000
 #define ML_KM_SLOW_RATIO \
 	3.0 /* k-means: the slow cluster's calls take 3x their syscall's typical time */
-#define ML_Z_MIN_SAMPLES 10 /* --ml-compare's z-score: as --stats-extended */
-#define ML_Z_NOISE_FLOOR 0.10
 
 struct ml_sysstat {
 	uint64_t calls;

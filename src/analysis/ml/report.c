@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "analysis/latency.h"
 #include "decode/syscalls.h"
 
 static const char *sysname(const struct rn_ml_analysis *a, size_t call)
@@ -250,9 +251,9 @@ static void print_kmeans(struct rn_ml_analysis *a, FILE *f)
 	(void)fprintf(f, "\n=== ML vs Z-Score Comparison ===\n");
 	(void)fprintf(f, "K-means high-latency cluster: %zu calls\n", a->nkm_out);
 	(void)fprintf(f,
-		      "Z-score (> %.1f sigma above their syscall's mean, syscalls with >= %d "
-		      "calls): %zu calls\n",
-		      a->o->anomaly_threshold, ML_Z_MIN_SAMPLES, a->nz_out);
+		      "Z-score (> %.1f sigma and %.0f us above their syscall's mean, syscalls with "
+		      ">= %d calls): %zu calls\n",
+		      a->o->anomaly_threshold, a->o->anomaly_jitter_us, RN_ANOMALY_MIN_SAMPLES, a->nz_out);
 	(void)fprintf(f, "Common anomalies: %zu\n", common);
 	(void)fprintf(f, "ML-only anomalies: %zu", a->nkm_out - common);
 	for (size_t k = 0, shown = 0; k < a->nkm_out && shown < 10; k++)

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/latency.h"
 #include "analysis/ml/analysis.h"
 #include "analysis/summary.h"
 #include "backend/bpf/captures.h"
@@ -435,8 +436,7 @@ static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v
 		      "\nLatency per syscall (microseconds, from the in-kernel histogram over %llu calls; "
 		      "percentiles within 6.25%%):\n",
 		      (unsigned long long)total);
-	(void)fprintf(f, "%-18s %9s %11s %11s %11s %11s %11s %11s %11s %11s %11s\n", "syscall", "calls",
-		      "mean", "stddev", "min", "p50", "p75", "p90", "p95", "p99", "max");
+	rn_latency_print_header(f);
 	double *sd = calloc(n ? n : 1, sizeof(*sd));
 	for (size_t i = 0; i < n; i++) {
 		const struct rn_bpf_stat *s = &v[i].s;
@@ -454,31 +454,28 @@ static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v
 			sd[i] = dev;
 		double p[5] = { 50, 75, 90, 95, 99 };
 		for (int k = 0; k < 5; k++)
-			p[k] = hist_percentile((const uint64_t *)s->hist, s->calls, p[k], s->min_ns, s->max_ns) / 1e3;
+			p[k] = hist_percentile((const uint64_t *)s->hist, s->calls, p[k], s->min_ns, s->max_ns);
 		const struct rn_sysent *e = rn_syscall_get(v[i].nr);
-		(void)fprintf(f, "%-18s %9llu %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f %11.3f\n",
-			      e ? e->name : "syscall_unknown", (unsigned long long)s->calls, mean / 1e3,
-			      dev / 1e3, (double)s->min_ns / 1e3, p[0], p[1], p[2], p[3], p[4],
-			      (double)s->max_ns / 1e3);
+		rn_latency_print_row(f, e ? e->name : "syscall_unknown", s->calls, mean, dev, (double)s->min_ns,
+				     p, (double)s->max_ns);
 	}
-	double thr = o->anomaly_threshold;
 	(void)fprintf(f,
-		      "\nAnomalies (calls more than %.1f sigma above their syscall's mean; syscalls with "
-		      ">= 10 calls; counted from the histogram, no per-call list without the event "
-		      "stream):\n",
-		      thr);
+		      "\nAnomalies (calls more than %.1f sigma and %.0f us above their syscall's mean; "
+		      "syscalls with >= %d calls; counted from the histogram, no per-call list without "
+		      "the event stream):\n",
+		      o->anomaly_threshold, o->anomaly_jitter_us, RN_ANOMALY_MIN_SAMPLES);
 	size_t listed = 0;
 	for (size_t i = 0; sd && i < n; i++) {
 		const struct rn_bpf_stat *s = &v[i].s;
 		double mean = (double)s->total_ns / (double)s->calls;
-		double dev = sd[i] > 0.10 * mean ? sd[i] : 0.10 * mean;
-		if (s->calls < 10)
+		if (s->calls < RN_ANOMALY_MIN_SAMPLES)
 			continue;
+		/* Calls in buckets whose every value is an anomaly. */
 		uint64_t above = 0;
 		for (unsigned b = 0; b < RN_HIST_BUCKETS; b++) {
-			double lo, hi;
+			double lo, hi, z, spread;
 			bucket_range(b, &lo, &hi);
-			if (s->hist[b] && (lo - mean) / dev > thr)
+			if (s->hist[b] && rn_anomaly(o, lo, mean, sd[i], &z, &spread))
 				above += s->hist[b];
 		}
 		if (!above)
