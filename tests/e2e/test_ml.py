@@ -21,14 +21,21 @@ if os.environ.get("RENACER_ML_BACKEND"):
     TRACE += ["--backend", os.environ["RENACER_ML_BACKEND"]]
 
 
+def trace_labelled(tmp_path, opts, rounds):
+    """renacer OPTS (with the labelled set's filter) on ml_labelled; the
+    finished process, its exit status checked."""
+    p = subprocess.run([RENACER] + TRACE + opts + ["--", fixture("ml_labelled"),
+                                                   str(tmp_path / "labels.txt"), str(rounds)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return p
+
+
 def run(tmp_path, opts, rounds=600):
     """Run the fixture under renacer --format json; return stderr, the
     JSON syscalls, and the 1-based call numbers of the slow calls."""
     labels = tmp_path / "labels.txt"
-    p = subprocess.run([RENACER] + TRACE + ["--format", "json"] + opts +
-                       ["--", fixture("ml_labelled"), str(labels), str(rounds)],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr[-3000:]
+    p = trace_labelled(tmp_path, ["--format", "json"] + opts, rounds)
     calls = json.loads(p.stdout)["syscalls"]
     mark = next(i for i, s in enumerate(calls) if "renacer-ml-mark" in "".join(s["args"]))
     slow = set()
@@ -193,11 +200,7 @@ def test_seed_makes_it_deterministic(tmp_path):
 
 
 def test_hpu_report_on_stdout(tmp_path):
-    labels = tmp_path / "l.txt"
-    p = subprocess.run([RENACER, "-q", "-o", os.devnull] + TRACE + ["--hpu-analysis", "--", fixture("ml_labelled"),
-                                                      str(labels), "200"],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, p.stderr
+    p = trace_labelled(tmp_path, ["-q", "-o", os.devnull, "--hpu-analysis"], 200)
     out = p.stdout
     assert "=== HPU Analysis Report ===" in out
     # The engine that ran, and why not the GPU when there is none (or it
@@ -210,11 +213,7 @@ def test_hpu_report_on_stdout(tmp_path):
 
 
 def test_auto_mode_summary(tmp_path):
-    labels = tmp_path / "l.txt"
-    p = subprocess.run([RENACER, "-q", "-o", os.devnull] + TRACE + ["--analysis", "--", fixture("ml_labelled"),
-                                                      str(labels), "300"],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, p.stderr
+    p = trace_labelled(tmp_path, ["-q", "-o", os.devnull, "--analysis"], 300)
     err = p.stderr
     assert re.search(r"\[Auto Mode\] Detected \d+ syscalls, Isolation Forest", err)
     assert "=== Performance Summary ===" in err
@@ -252,12 +251,8 @@ def test_json_document_carries_the_analyses(tmp_path):
     (valid against docs/renacer-json-v1.schema.json), and list the same
     outlier calls as the report on stderr."""
     import jsonschema
-    labels = tmp_path / "labels.txt"
-    p = subprocess.run([RENACER] + TRACE + ["--format", "json", "--ml-outliers", "--ml-anomaly",
-                                            "--dl-anomaly", "--seed", "7", "--",
-                                            fixture("ml_labelled"), str(labels), "200"],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr[-2000:]
+    p = trace_labelled(tmp_path, ["--format", "json", "--ml-outliers", "--ml-anomaly", "--dl-anomaly",
+                                  "--seed", "7"], 200)
     doc = json.loads(p.stdout)
     schema = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
                                          "renacer-json-v1.schema.json")))
@@ -273,11 +268,8 @@ def test_json_document_carries_the_analyses(tmp_path):
 def test_findings_name_their_source_line(tmp_path):
     """With --source, each outlier says which line of the program made it:
     the slow poll, nanosleep and read are made on known lines."""
-    labels = tmp_path / "labels.txt"
-    p = subprocess.run([RENACER, "--source", "--ml-outliers", "--ml-outlier-threshold", "0.4", "-o",
-                        str(tmp_path / "t")] + TRACE + ["--", fixture("ml_labelled"), str(labels), "300"],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr[-2000:]
+    p = trace_labelled(tmp_path, ["--source", "--ml-outliers", "--ml-outlier-threshold", "0.4", "-o",
+                                  str(tmp_path / "t")], 300)
     iff = section(p.stderr, "=== Isolation Forest")
     sites = re.findall(r"call #\d+ (\w+) \(pid \d+\) at (\S+):(\d+) in main", iff)
     assert sites, iff[:2000]
