@@ -44,14 +44,33 @@ static void test_correlation_small(void **state)
 	 * either way it says which, and why. */
 	float e[25];
 	char used[256];
+	/* Too small for a GPU to pay: not even probed. */
 	assert_int_equal(rn_ml_correlation(&x, e, RN_ML_AUTO, used, sizeof(used)), 0);
-	const char *why;
-	if (rn_ml_gpu_available(&why))
-		assert_true(strstr(used, "GPU") != NULL);
-	else
-		assert_true(strstr(used, "GPU not used: ") == used && strstr(used, why));
+	assert_non_null(strstr(used, "GPU not used: the product (200 flops) is too small"));
 	for (int i = 0; i < 25; i++)
 		assert_true(fabsf(e[i] - c[i]) < 1e-4f);
+	/* Big enough to ask: the GPU when it pays (same values), else why not. */
+	struct rn_ml_matrix big;
+	struct rn_ml_rng rg;
+	rn_ml_rng_seed(&rg, 11);
+	assert_int_equal(rn_ml_matrix_init(&big, 2000, 300), 0);
+	for (size_t i = 0; i < big.rows * big.cols; i++)
+		big.v[i] = (float)rn_ml_rng_unit(&rg);
+	float *cb = malloc(300 * 300 * sizeof(float)), *cg = malloc(300 * 300 * sizeof(float));
+	assert_non_null(cb);
+	assert_non_null(cg);
+	assert_int_equal(rn_ml_correlation(&big, cb, RN_ML_BLAS, NULL, 0), 0);
+	assert_int_equal(rn_ml_correlation(&big, cg, RN_ML_AUTO, used, sizeof(used)), 0);
+	const char *why;
+	if (rn_ml_gpu_available(&why))
+		assert_non_null(strstr(used, "GPU"));
+	else
+		assert_true(strstr(used, "GPU not used: ") == used && strstr(used, why));
+	for (size_t i = 0; i < 300 * 300; i++)
+		assert_true(fabsf(cg[i] - cb[i]) < 1e-3f);
+	free(cb);
+	free(cg);
+	rn_ml_matrix_done(&big);
 	for (int i = 0; i < 25; i++)
 		assert_true(fabsf(c[i] - d[i]) < 1e-5f);
 	for (int i = 0; i < 5; i++)

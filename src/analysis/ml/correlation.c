@@ -185,7 +185,15 @@ int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, enum rn_ml_engin
 	if (standardize(x, &z) < 0)
 		return -ENOMEM;
 	bool done = false;
-	if (engine == RN_ML_AUTO && n && p) {
+	/* Below this a GPU cannot pay whatever it is: the CPU is done within
+	 * about a millisecond, less than one round trip over the bus with a
+	 * context to set up. Not even probing it (loading the CUDA libraries
+	 * takes tens of milliseconds) keeps small analyses fast. */
+	double flops = 2.0 * (double)n * (double)p * (double)p;
+	if (engine == RN_ML_AUTO && n && p && flops < RN_ML_GPU_MIN_FLOPS) {
+		(void)snprintf(used, usedlen, "GPU not used: the product (%.0f flops) is too small to pay "
+					      "for the transfers; ", flops);
+	} else if (engine == RN_ML_AUTO && n && p) {
 		const char *why;
 		double g = 0, c = 0;
 		if (!rn_ml_gpu_available(&why)) {

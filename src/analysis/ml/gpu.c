@@ -37,6 +37,7 @@ static struct {
 	double gpu_bw;	  /* bytes per second over the bus, both ways, measured */
 	double cpu_flops; /* OpenBLAS, per second, measured */
 	bool calibrated;
+	bool used;	  /* a product ran here: the start-up is paid */
 } G;
 
 static pthread_once_t gpu_once = PTHREAD_ONCE_INIT;
@@ -153,6 +154,7 @@ int rn_ml_gpu_gram(const float *z, size_t n, size_t p, float *ret, double *xfer_
 	double t2 = now_s();
 	if (e == 0)
 		e = G.memcpy_(ret, dc, cb, CUDA_D2H);
+	G.used = true;
 	double t3 = now_s();
 	(void)G.free_(dz);
 	(void)G.free_(dc);
@@ -200,7 +202,8 @@ bool rn_ml_gpu_pays(size_t n, size_t p, double *gpu_s, double *cpu_s)
 		return false;
 	double flops = 2.0 * (double)n * (double)p * (double)p;
 	double bytes = (double)(n * p + p * p) * sizeof(float);
-	*gpu_s = flops / G.gpu_flops + bytes / G.gpu_bw;
+	/* The first product also pays for the context and the handle. */
+	*gpu_s = flops / G.gpu_flops + bytes / G.gpu_bw + (G.used ? 0 : G.init_s);
 	*cpu_s = flops / G.cpu_flops;
 	return *gpu_s < *cpu_s;
 }

@@ -47,8 +47,10 @@ enum rn_ml_engine {
 	RN_ML_LOOP, /* the plain triple loop */
 	RN_ML_BLAS, /* OpenBLAS cblas_sgemm (the loop when libopenblas.so.0 is missing) */
 	RN_ML_AUTO, /* a CUDA GPU through cuBLAS when there is one and its measured cost,
-		     * transfers included, beats OpenBLAS's for this size; else as BLAS */
+		     * transfers included, beats OpenBLAS's for this size; else as BLAS.
+		     * Products under RN_ML_GPU_MIN_FLOPS do not even probe for one. */
 };
+#define RN_ML_GPU_MIN_FLOPS 1e8
 
 /* Pearson correlation between the columns of x into ret (cols x cols,
  * row-major). Columns are standardized, then ret = Z^T Z on the engine.
