@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The analyses on a labelled test set: tests/fixtures/ml_labelled makes
 3000 calls of four syscalls, 25 of them made slow (nanosleep, poll, and a
-read whose writer pauses), and writes which. Precision and recall of
---ml-outliers, --dl-anomaly and --anomaly-realtime against those labels;
+read whose writer pauses), and writes which, and how long each call took by
+its own clock. Precision and recall of --ml-outliers, --dl-anomaly and
+--anomaly-realtime against those labels;
 the reports' explanations; determinism with --seed; the model file; bad
 values. Set RENACER_ML_TABLE=1 to print the measured table (README.md,
 "Analysis accuracy")."""
@@ -31,20 +32,43 @@ def trace_labelled(tmp_path, opts, rounds):
     return p
 
 
+# A call the program saw take this much longer than the median of its kind
+# (the same call at the same place in the loop) was slowed down by the
+# machine: --anomaly-jitter-us's default.
+DISTURBED_NS = 50_000
+
+
+class Labels(set):
+    """The 1-based call numbers of the slow calls; .disturbed holds those
+    of the unlabelled calls that the machine slowed down by DISTURBED_NS or
+    more by the program's own clock (preempted: slow for real, so a detector
+    that flags one is neither right nor wrong)."""
+    disturbed = frozenset()
+
+
 def run(tmp_path, opts, rounds=600):
     """Run the fixture under renacer --format json; return stderr, the
-    JSON syscalls, and the 1-based call numbers of the slow calls."""
+    JSON syscalls, and the Labels."""
     labels = tmp_path / "labels.txt"
     p = trace_labelled(tmp_path, ["--format", "json"] + opts, rounds)
     calls = json.loads(p.stdout)["syscalls"]
     mark = next(i for i, s in enumerate(calls) if "renacer-ml-mark" in "".join(s["args"]))
-    slow = set()
+    slow, took = Labels(), {}
     for line in labels.read_text().splitlines():
         w = line.split()
+        # an index counts the calls after the marker from 0; "call #N" is 1-based
         if w[0] == "slow":
-            # label = index after the marker from 0; "call #N" is 1-based
             slow.add(mark + 2 + int(w[1]))
-    assert len(slow) == 25
+        elif w[0] == "took":
+            took[mark + 2 + int(w[1])] = int(w[2])
+    assert len(slow) == 25 and len(took) == rounds * 5
+    by_kind = {}
+    for n, ns in took.items():
+        if n not in slow:
+            by_kind.setdefault((n - mark - 2) % 5, []).append(ns)
+    median = {k: sorted(v)[len(v) // 2] for k, v in by_kind.items()}
+    slow.disturbed = frozenset(n for n, ns in took.items()
+                               if n not in slow and ns > median[(n - mark - 2) % 5] + DISTURBED_NS)
     return p.stderr, calls, slow
 
 
@@ -75,8 +99,10 @@ def realtime_found(err, calls):
 
 
 def score(found, slow):
+    """(precision, recall); precision leaves out the disturbed calls."""
     tp = len(found & slow)
-    return (tp / len(found) if found else 1.0), tp / len(slow)
+    judged = found - slow.disturbed
+    return (tp / len(judged) if judged else 1.0), tp / len(slow)
 
 
 METHODS = {
@@ -89,6 +115,7 @@ METHODS = {
 
 
 def measure(tmp_path, opts, kind):
+    """((precision, recall), calls flagged, disturbed calls flagged)."""
     err, calls, slow = run(tmp_path, opts)
     if kind == "if":
         found = listed(section(err, "=== Isolation Forest"), "Outlier calls")
@@ -96,63 +123,54 @@ def measure(tmp_path, opts, kind):
         found = listed(section(err, "=== Autoencoder"), "Anomalous calls")
     else:
         found = realtime_found(err, calls)
-    return score(found, slow), len(found)
-
-
-def measure_until(tmp_path, opts, kind, ok, tries=2):
-    """measure(), again if the first run misses: the durations come from a
-    2-core VM where another process can preempt the fixture for
-    milliseconds, which makes a normal call as slow as a labelled one. A
-    detector that misses twice in a row fails."""
-    for _ in range(tries):
-        (p, r), n = measure(tmp_path, opts, kind)
-        if ok(p, r):
-            break
-    return (p, r), n
+    return score(found, slow), len(found), len(found & slow.disturbed)
 
 
 @pytest.mark.skipif(not os.environ.get("RENACER_ML_TABLE"), reason="set RENACER_ML_TABLE=1 for the table")
 def test_print_accuracy_table(tmp_path):
-    print("\n| method | flagged | precision | recall |\n| --- | --- | --- | --- |")
+    print("\n| method | flagged (disturbed) | precision | recall |\n| --- | --- | --- | --- |")
     for name, (opts, kind) in METHODS.items():
-        (p, r), n = measure(tmp_path, opts, kind)
-        print("| `%s` | %d | %.1f%% | %.1f%% |" % (name, n, 100 * p, 100 * r))
+        (p, r), n, d = measure(tmp_path, opts, kind)
+        print("| `%s` | %d (%d) | %.1f%% | %.1f%% |" % (name, n, d, 100 * p, 100 * r))
 
 
+# Precision leaves out the calls the machine slowed down (Labels.disturbed);
+# the bounds are the seed's recall and a precision that allows two stray
+# calls of 25 (README.md, "Analysis accuracy", has the measured table).
 def test_isolation_forest_finds_the_slow_calls(tmp_path):
-    # With a threshold that asks for clear outliers: precision 89-96%,
-    # recall 100% over runs here with ptrace, 96-100% / 100% with bpf
-    # (README.md). What else it flags is a preempted call, slow too.
-    (p, r), _ = measure_until(tmp_path, ["--ml-outliers", "--ml-outlier-threshold", "0.4"], "if", lambda p, r: p >= 0.70 and r >= 0.90)
-    assert p >= 0.70 and r >= 0.90, (p, r)
+    (p, r), _, _ = measure(tmp_path, ["--ml-outliers"], "if")
+    assert p >= 0.90 and r >= 0.90, (p, r)
 
 
-def test_isolation_forest_default_threshold_keeps_recall(tmp_path):
-    # score > 0.55 flags every call that is somewhat unusual and at least
-    # --anomaly-jitter-us slower than its syscall's typical call: all slow
-    # calls, and some preempted ones (precision 76-89% here).
-    (p, r), _ = measure_until(tmp_path, ["--ml-outliers"], "if", lambda p, r: r >= 0.90 and p >= 0.40)
-    assert r >= 0.90 and p >= 0.40, (p, r)
+def test_stricter_forest_threshold_flags_fewer(tmp_path):
+    # score > 0.70 keeps the clearest outliers: what it flags is right, but
+    # a labelled call can score just under it (isolated in 5.3 splits
+    # where 4.5 is its usual).
+    err, calls, slow = run(tmp_path, ["--ml-outliers", "--ml-outlier-threshold", "0.4", "--explain"])
+    sec = section(err, "=== Isolation Forest")
+    strict = listed(sec, "Outlier calls")
+    p, r = score(strict, slow)
+    assert p >= 0.90 and r >= 0.70, (p, r)
+    scores = [float(x) for x in re.findall(r"anomaly score: ([\d.]+)\)", sec)]
+    assert scores and min(scores) > 0.70, scores
 
 
 def test_autoencoder_finds_the_slow_calls(tmp_path):
-    (p, r), _ = measure_until(tmp_path, ["--dl-anomaly"], "ae", lambda p, r: r >= 0.90 and p >= 0.60)
-    # Recall is the seed's; precision 86-100% here (README.md).
-    assert r >= 0.90 and p >= 0.60, (p, r)
+    (p, r), _, _ = measure(tmp_path, ["--dl-anomaly"], "ae")
+    assert p >= 0.90 and r >= 0.90, (p, r)
 
 
 def test_realtime_finds_the_slow_calls(tmp_path):
     # The z-score against a 100-call window, calls less than 50 us above
-    # their baseline left out as jitter: precision 96-100%, recall 100%
-    # here (README.md).
-    (p, r), _ = measure_until(tmp_path, ["--anomaly-realtime"], "rt", lambda p, r: r >= 0.90 and p >= 0.70)
-    assert r >= 0.90 and p >= 0.70, (p, r)
+    # their baseline left out as jitter.
+    (p, r), _, _ = measure(tmp_path, ["--anomaly-realtime"], "rt")
+    assert p >= 0.90 and r >= 0.90, (p, r)
 
 
 def test_jitter_floor_is_what_keeps_precision(tmp_path):
     # Without the floor the fast calls' jitter is "3 sigma" too.
-    (p0, r0), n0 = measure(tmp_path, ["--anomaly-realtime", "--anomaly-jitter-us", "0"], "rt")
-    (p1, r1), n1 = measure(tmp_path, ["--anomaly-realtime"], "rt")
+    (p0, r0), n0, _ = measure(tmp_path, ["--anomaly-realtime", "--anomaly-jitter-us", "0"], "rt")
+    (p1, r1), n1, _ = measure(tmp_path, ["--anomaly-realtime"], "rt")
     assert n0 > n1 and p0 < p1 and r1 >= 0.90, ((p0, r0, n0), (p1, r1, n1))
 
 
@@ -161,9 +179,11 @@ def test_reports_explain_and_cluster(tmp_path):
                                       "--dl-anomaly", "--ml-anomaly", "--ml-compare"])
     iff = section(err, "=== Isolation Forest")
     top = re.findall(r"\n  \d+\. call #(\d+) (\w+) .*anomaly score: ([\d.]+)\)", iff)
-    # The slow calls are among those listed (a preempted write, alone of its
-    # kind, can outscore them: 25 slow calls isolate less easily than one).
-    assert top and len(set(int(t[0]) for t in top) & slow) >= 5, iff[:2000]
+    # The calls listed first are slow ones: labelled, or slowed down by the
+    # machine (a preempted write, alone of its kind, can outscore the 25
+    # labelled calls, which isolate less easily than one).
+    shown = set(int(t[0]) for t in top)
+    assert top and shown & slow and shown <= slow | slow.disturbed, (sorted(shown - slow), iff[:2000])
     assert float(top[0][2]) > 0.7
     assert re.search(r"Isolated in [\d.]+ splits on average \(a typical call: [\d.]+\)", iff)
     assert re.search(r"Why: (duration|duration_vs_syscall) >= .* did \d+% of the isolating", iff), iff[:2000]
