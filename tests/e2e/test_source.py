@@ -130,7 +130,7 @@ def test_stack_lists_frames_innermost_first():
 
 def write_times(trace):
     """The -T times of the finished writes in a trace, whole or resumed."""
-    return [float(t) for t in re.findall(r"^(?:\[pid \d+\] |\d+ )?(?:write\(.*\)|<\.\.\. write resumed>.*)"
+    return [float(t) for t in re.findall(r"^(?:\[pid\s+\d+\] |\d+\s+)?(?:write\(.*\)|<\.\.\. write resumed>.*)"
                                          r"\s+= \d+ <([\d.]+)>$", trace, re.M)]
 
 
