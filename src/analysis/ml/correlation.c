@@ -199,8 +199,12 @@ int rn_ml_correlation(const struct rn_ml_matrix *x, float *ret, enum rn_ml_engin
 		if (!rn_ml_gpu_available(&why)) {
 			(void)snprintf(used, usedlen, "GPU not used: %s; ", why);
 		} else if (!rn_ml_gpu_pays(n, p, &g, &c)) {
-			(void)snprintf(used, usedlen, "GPU not used: %s would take %.3f ms with the transfers, the CPU %.3f ms; ",
-				       why, g * 1e3, c * 1e3);
+			if (g > 0)
+				(void)snprintf(used, usedlen,
+					       "GPU not used: %s would take %.3f ms with the transfers, the CPU %.3f ms; ",
+					       why, g * 1e3, c * 1e3);
+			else /* calibration failed: why says so */
+				(void)snprintf(used, usedlen, "GPU not used: %s; ", why);
 		} else if (rn_ml_gpu_gram(z.v, n, p, ret, NULL, NULL) == 0) {
 			(void)snprintf(used, usedlen, "GPU (cuBLAS, %s: %.3f ms predicted with the transfers, "
 						      "the CPU %.3f ms)", why, g * 1e3, c * 1e3);

@@ -198,8 +198,13 @@ bool rn_ml_gpu_pays(size_t n, size_t p, double *gpu_s, double *cpu_s)
 		return false;
 	if (!G.calibrated)
 		calibrate();
-	if (!(G.gpu_flops > 0) || !(G.cpu_flops > 0))
+	if (!(G.gpu_flops > 0) || !(G.cpu_flops > 0)) {
+		/* Not for this run: rn_ml_gpu_available says why from now on. */
+		G.usable = false;
+		(void)snprintf(G.why, sizeof(G.why), "the calibration product failed on %s",
+			       G.gpu_flops > 0 ? "OpenBLAS" : "the GPU");
 		return false;
+	}
 	double flops = 2.0 * (double)n * (double)p * (double)p;
 	double bytes = (double)(n * p + p * p) * sizeof(float);
 	/* The first product also pays for the context and the handle. */
