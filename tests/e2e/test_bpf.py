@@ -107,6 +107,49 @@ def test_fork_tree_followed_in_kernel():
     assert f["write"][0] == 2 and n["write"][0] == 1
 
 
+def reuse_pid(pid, argv):
+    """Start argv as pid (free now), through ns_last_pid; None if another
+    process took it first five times."""
+    for _ in range(5):
+        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+            f.write(str(pid - 1))
+        p = subprocess.Popen(argv)
+        if p.pid == pid:
+            return p
+        p.wait()
+    return None
+
+
+@needs_bpf
+@pytest.mark.parametrize("mode", [["-c"], ["-e", "trace=getppid"]], ids=["counts", "stream"])
+def test_a_dead_process_pid_is_not_traced_in_its_next_owner(tmp_path, mode):
+    """A traced child exits; while the trace goes on, an unrelated process
+    gets its pid (forced through ns_last_pid) and makes 777 getppid calls:
+    none of them is the trace's."""
+    out, pidf = tmp_path / "out", tmp_path / "pid"
+    script = "sleep 0 & wait; echo $! > %s.t; mv %s.t %s; sleep 2" % (pidf, pidf, pidf)
+    t = subprocess.Popen([RENACER, "--backend", "bpf", "-f", "-o", str(out)] + mode + ["--", "sh", "-c", script])
+    try:
+        for _ in range(200):
+            if pidf.exists():
+                break
+            t.poll()
+            assert t.returncode is None, "renacer ended early"
+            subprocess.run(["sleep", "0.05"])
+        dead = int(pidf.read_text())
+        u = reuse_pid(dead, ["python3", "-c", "import os\nfor _ in range(777): os.getppid()"])
+        if u is None:
+            pytest.skip("pid %d was taken by another process each time" % dead)
+        assert u.wait() == 0
+    finally:
+        assert t.wait(timeout=30) == 0
+    trace = out.read_text()
+    if mode == ["-c"]:
+        assert rows(trace).get("getppid", (0, 0))[0] < 777, trace
+    else:
+        assert trace.count("getppid()") < 777 and "[pid %d]" % dead not in trace.replace("[pid  ", "[pid "), trace[-3000:]
+
+
 def test_unsupported_mode_is_a_usage_error():
     p = renacer_raw(["--backend", "bpf", "--source", "--", "true"])
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "--source" in p.stderr and "ptrace" in p.stderr

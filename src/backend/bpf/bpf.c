@@ -131,14 +131,15 @@ static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct 
 	}
 	skel->rodata->follow = o->follow;
 	skel->rodata->stream = stream;
+	skel->rodata->want_hist = !stream && o->stats_extended;
+	if (!skel->rodata->want_hist)
+		(void)bpf_map__set_max_entries(skel->maps.hists, 1);
 	skel->rodata->wake_bytes = o->bpf_buffer / 8;
 	/* -c needs neither the ring buffer nor the task and signal records. */
 	unsigned rb = stream ? o->bpf_buffer : 4096;
 	(void)bpf_map__set_max_entries(skel->maps.events, rb);
-	if (!stream) {
-		(void)bpf_program__set_autoload(skel->progs.on_task_exit, false);
+	if (!stream)
 		(void)bpf_program__set_autoload(skel->progs.on_signal, false);
-	}
 	/* RENACER_BPF_DEBUG: the verifier's statistics per program. */
 	static char vlog[5][1 << 16];
 	bool vstats = getenv("RENACER_BPF_DEBUG") != NULL;
@@ -410,7 +411,10 @@ static double hist_percentile(const uint64_t *h, uint64_t n, double p, uint64_t 
 }
 
 struct agg {
-	struct rn_bpf_stat s;
+	struct {
+		uint64_t calls, errors, total_ns, min_ns, max_ns;
+		uint64_t hist[RN_HIST_BUCKETS];
+	} s;
 	int nr;
 };
 
@@ -439,7 +443,7 @@ static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v
 	rn_latency_print_header(f);
 	double *sd = calloc(n ? n : 1, sizeof(*sd));
 	for (size_t i = 0; i < n; i++) {
-		const struct rn_bpf_stat *s = &v[i].s;
+		const __typeof__(v[0].s) *s = &v[i].s;
 		double mean = (double)s->total_ns / (double)s->calls, var = 0;
 		for (unsigned b = 0; b < RN_HIST_BUCKETS; b++) {
 			if (!s->hist[b])
@@ -466,7 +470,7 @@ static void print_hist_report(FILE *f, const struct rn_options *o, struct agg *v
 		      o->anomaly_threshold, o->anomaly_jitter_us, RN_ANOMALY_MIN_SAMPLES);
 	size_t listed = 0;
 	for (size_t i = 0; sd && i < n; i++) {
-		const struct rn_bpf_stat *s = &v[i].s;
+		const __typeof__(v[0].s) *s = &v[i].s;
 		double mean = (double)s->total_ns / (double)s->calls;
 		if (s->calls < RN_ANOMALY_MIN_SAMPLES)
 			continue;
@@ -545,11 +549,13 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 	 * tasks reach now. */
 	int ncpu = libbpf_num_possible_cpus();
 	struct rn_bpf_stat *percpu = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*percpu)) : NULL;
+	struct rn_bpf_hist *hpercpu = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*hpercpu)) : NULL;
 	struct rn_counts *c = calloc(1, sizeof(*c));
 	struct agg *aggs = calloc(RN_MAX_SYSCALLS, sizeof(*aggs));
 	size_t naggs = 0;
-	if (!percpu || !c || !aggs) {
+	if (!percpu || !hpercpu || !c || !aggs) {
 		free(percpu);
+		free(hpercpu);
 		free(c);
 		free(aggs);
 		renacer_bpf__destroy(skel);
@@ -557,7 +563,8 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		return -ENOMEM;
 	}
 	for (uint32_t nr = 0; nr < RN_MAX_SYSCALLS; nr++) {
-		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &nr, percpu) != 0)
+		if (!(skel->bss->seen[nr / 64] & (1ULL << (nr % 64))) ||
+		    bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &nr, percpu) != 0)
 			continue;
 		struct agg *a = &aggs[naggs];
 		memset(a, 0, sizeof(*a));
@@ -573,11 +580,14 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 			a->s.calls += p->calls;
 			a->s.errors += p->errors;
 			a->s.total_ns += p->total_ns;
-			for (unsigned b = 0; b < RN_HIST_BUCKETS; b++)
-				a->s.hist[b] += p->hist[b];
 		}
 		if (!a->s.calls)
 			continue;
+		if (o->stats_extended &&
+		    bpf_map_lookup_elem(bpf_map__fd(skel->maps.hists), &nr, hpercpu) == 0)
+			for (int k = 0; k < ncpu; k++)
+				for (unsigned b = 0; b < RN_HIST_BUCKETS; b++)
+					a->s.hist[b] += hpercpu[k].b[b];
 		naggs++;
 		struct rn_count_row *row = &c->rows[nr < RN_NSYSCALLS ? nr : RN_NSYSCALLS];
 		row->calls += a->s.calls;
@@ -594,6 +604,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		r = fflush(report) == 0 ? 0 : -EIO;
 	}
 	free(percpu);
+	free(hpercpu);
 	free(c);
 	free(aggs);
 	phase("print");

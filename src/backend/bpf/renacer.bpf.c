@@ -24,6 +24,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set by the loader before the programs load. */
 const volatile bool follow = false; /* -f: children too */
 const volatile bool stream = false; /* records instead of aggregates */
+const volatile bool want_hist = false; /* -c --stats-extended: latency histograms */
 /* Wake renacer only once this much is waiting: a wakeup per record would
  * cost a context switch per syscall. renacer also polls every few ms. */
 const volatile __u64 wake_bytes = 1 << 20;
@@ -66,6 +67,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct rn_bpf_stat);
 } stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RN_MAX_SYSCALLS); /* 1 without want_hist (the loader) */
+	__type(key, __u32);
+	__type(value, struct rn_bpf_hist);
+} hists SEC(".maps");
 
 /* -e trace=: one bit per syscall number (all set when not filtering). */
 struct {
@@ -529,11 +537,19 @@ static __always_inline __u32 hist_bucket(__u64 d)
 	return RN_HIST_SUB + (lg - RN_HIST_SUB_BITS) * RN_HIST_SUB + sub;
 }
 
+/* The syscalls counted on some CPU: renacer reads only their stats (a
+ * per-CPU entry is several KiB). In .bss, which renacer maps. */
+__u64 seen[RN_MAX_SYSCALLS / 64] = {};
+
 static __always_inline void aggregate(__u32 nr, __u64 d, __s64 ret)
 {
+	if (nr >= RN_MAX_SYSCALLS)
+		return;
 	struct rn_bpf_stat *s = bpf_map_lookup_elem(&stats, &nr);
 	if (!s)
 		return;
+	if (!s->calls)
+		__sync_fetch_and_or(&seen[(nr / 64) & (RN_MAX_SYSCALLS / 64 - 1)], 1ULL << (nr % 64));
 	if (!s->calls || d < s->min_ns)
 		s->min_ns = d;
 	if (d > s->max_ns)
@@ -541,9 +557,12 @@ static __always_inline void aggregate(__u32 nr, __u64 d, __s64 ret)
 	s->calls++;
 	s->errors += ret < 0 && ret >= -4095;
 	s->total_ns += d;
+	if (!want_hist)
+		return;
+	struct rn_bpf_hist *h = bpf_map_lookup_elem(&hists, &nr);
 	__u32 b = hist_bucket(d);
-	if (b < RN_HIST_BUCKETS)
-		s->hist[b]++;
+	if (h && b < RN_HIST_BUCKETS)
+		h->b[b]++;
 }
 
 /* --- programs ------------------------------------------------------------ */
@@ -562,7 +581,10 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 cpid = BPF_CORE_READ(child, pid), ctgid = BPF_CORE_READ(child, tgid);
 	if (cpid == ctgid) {
 		__u8 on = TRACING;
-		bpf_map_update_elem(&traced, &cpid, &on, BPF_ANY);
+		/* A full map (65536 live traced processes) loses the child:
+		 * counted with the lost process records, said at the end. */
+		if (bpf_map_update_elem(&traced, &cpid, &on, BPF_ANY) != 0)
+			count_lost(1);
 	}
 	if (stream) {
 		__u8 *buf = record(RN_REC_FORK, cpid == ctgid, bpf_ktime_get_ns());
@@ -577,16 +599,26 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(on_task_exit, struct task_struct *task)
 {
-	if (!stream || !task_traced(-1))
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!bpf_map_lookup_elem(&traced, &tgid))
 		return 0;
-	__u8 *buf = record(RN_REC_TASK_EXIT, 0, bpf_ktime_get_ns());
-	if (buf) {
-		((struct rn_rec *)buf)->ret = BPF_CORE_READ(task, exit_code);
-		struct entry *e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-		if (e && e->exit_lost)
-			((struct rn_rec *)buf)->flags = RN_RECF_PREV_LOST;
-		emit(buf, sizeof(struct rn_rec), NULL, false);
+	if (stream && task_traced(-1)) {
+		__u8 *buf = record(RN_REC_TASK_EXIT, 0, bpf_ktime_get_ns());
+		if (buf) {
+			((struct rn_rec *)buf)->ret = BPF_CORE_READ(task, exit_code);
+			struct entry *e =
+			    bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+			if (e && e->exit_lost)
+				((struct rn_rec *)buf)->flags = RN_RECF_PREV_LOST;
+			emit(buf, sizeof(struct rn_rec), NULL, false);
+		}
 	}
+	/* The group's last thread (do_exit has counted it out of
+	 * signal->live before this tracepoint): forget the process, so
+	 * whoever gets its pid next is not traced, and the map holds only
+	 * live processes. */
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		bpf_map_delete_elem(&traced, &tgid);
 	return 0;
 }
 

@@ -19,7 +19,12 @@
 
 struct rn_bpf_stat {
 	__u64 calls, errors, total_ns, min_ns, max_ns;
-	__u64 hist[RN_HIST_BUCKETS];
+};
+
+/* Kept only for --stats-extended (a separate map, one entry otherwise):
+ * several KiB per syscall and CPU that plain -c need not allocate. */
+struct rn_bpf_hist {
+	__u64 b[RN_HIST_BUCKETS];
 };
 
 /* --- event stream: what to copy from the program's memory -----------------
