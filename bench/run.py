@@ -222,9 +222,11 @@ def bpf(a):
 
 def marginal(a, renacer, w):
     """What each traced syscall costs, start-up taken out: 2M getppid calls
-    natively, under two empty programs on the raw_syscalls tracepoints (the
-    floor any eBPF syscall tracer pays, via bpftrace), under renacer's -c and
-    its event stream; (time - native - time on /bin/true) / calls."""
+    natively, under two empty programs on the raw syscall tracepoints
+    (bench/bpf_floor: the floor any eBPF syscall tracer built like renacer's
+    backend pays), under two empty perf-event tracepoint programs (what a
+    bpftrace tracepoint: probe costs), under renacer's -c and its event
+    stream; (time - native - time on /bin/true) / calls."""
     import shutil
     n = 200000 if a.quick else 2000000
     loop = [w + "/getppid_loop", str(n)]
@@ -232,8 +234,12 @@ def marginal(a, renacer, w):
                 ("renacer bpf stream -o FILE", lambda cmd: [renacer, "--backend", "bpf", "-o", "b", "--"] + cmd)]
     if shutil.which("bpftrace"):
         prog = "tracepoint:raw_syscalls:sys_enter /0/ { } tracepoint:raw_syscalls:sys_exit /0/ { }"
-        variants.insert(0, ("floor: 2 empty tracepoint programs (bpftrace)",
+        variants.insert(0, ("2 empty perf-event tracepoint programs (bpftrace)",
                             lambda cmd: ["bpftrace", "-e", prog, "-c", " ".join(cmd)]))
+    floor = os.path.join(w, "bpf_floor")
+    if os.path.exists(floor):
+        variants.insert(0, ("floor: 2 empty raw-tracepoint programs (bench/bpf_floor)",
+                            lambda cmd: [floor] + cmd))
     with tempfile.TemporaryDirectory() as tmp:
         nat = statistics.median(measure(loop, tmp)[0] for _ in range(a.runs))
         rows = []

@@ -507,6 +507,8 @@ static void phase(const char *what)
 	t0 = now;
 }
 
+static void say_untraced_children(struct renacer_bpf *skel);
+
 int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
 {
 	*started = false;
@@ -597,6 +599,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		c->errors += a->s.errors;
 		c->ns += a->s.total_ns;
 	}
+	say_untraced_children(skel);
 	phase("read maps");
 	r = rn_counts_print(report, c);
 	if (r == 0 && o->stats_extended) {
@@ -945,7 +948,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Records lost in the kernel: k = 0 syscalls, 1 task and signal records. */
+/* Counted in the kernel: k = 0 syscall records lost, 1 task and signal
+ * records lost, 2 new processes not followed (the traced map was full). */
 static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -955,6 +959,17 @@ static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 			sum += v[i];
 	free(v);
 	return sum;
+}
+
+/* Said on stderr at the end of either mode. */
+static void say_untraced_children(struct renacer_bpf *skel)
+{
+	uint64_t n = read_lost(skel, 2);
+	if (n)
+		(void)fprintf(stderr,
+			      "renacer: %llu new processes not traced: the kernel's map of traced "
+			      "processes was full (65536 live processes)\n",
+			      (unsigned long long)n);
 }
 
 #define POLL_MS 5
@@ -1100,6 +1115,7 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 			      "renacer: %llu syscalls and %llu process records lost: the ring buffer was "
 			      "full (raise --bpf-buffer, now %u bytes)\n",
 			      (unsigned long long)lost, (unsigned long long)lost_other, o->bpf_buffer);
+	say_untraced_children(skel);
 	ring_buffer__free(rb);
 	teardown(skel);
 	renacer_bpf__destroy(skel);

@@ -111,10 +111,11 @@ struct {
 
 /* Records lost for want of ring-buffer room: [0] syscalls (an entry or
  * exit record; a lost entry drops its exit too, so each call counts once),
- * [1] task and signal records. */
+ * [1] task and signal records; [2] new processes not followed because the
+ * traced map was full. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
@@ -582,9 +583,9 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (cpid == ctgid) {
 		__u8 on = TRACING;
 		/* A full map (65536 live traced processes) loses the child:
-		 * counted with the lost process records, said at the end. */
+		 * counted, said at the end. */
 		if (bpf_map_update_elem(&traced, &cpid, &on, BPF_ANY) != 0)
-			count_lost(1);
+			count_lost(2);
 	}
 	if (stream) {
 		__u8 *buf = record(RN_REC_FORK, cpid == ctgid, bpf_ktime_get_ns());
