@@ -233,9 +233,14 @@ static void unlink_parallel(struct renacer_bpf *skel)
 /* Unlinking the programs waits for RCU grace periods (~75 ms even in
  * parallel) after the program has already finished. A short-lived helper
  * process takes over the links and lets them go once renacer has exited,
- * so renacer's own exit does not wait; the programs stay attached those few
- * milliseconds longer, costing other tasks one map lookup per syscall. If
- * the helper cannot be started, the links are unlinked here. */
+ * so renacer's own exit does not wait. It lets them go LINGER_MS after
+ * that: a tracepoint whose last program goes and that gets one again
+ * within an RCU grace period makes the new attach wait for the period
+ * (10-20 ms here), so a renacer started right after this one (a script,
+ * a CI loop) would pay it; with the old programs still attached it does
+ * not. Meanwhile the programs cost other tasks one map lookup per
+ * syscall. If the helper cannot be started, the links are unlinked here. */
+#define LINGER_MS 100
 static void teardown(struct renacer_bpf *skel)
 {
 	int gone[2];
@@ -253,6 +258,9 @@ static void teardown(struct renacer_bpf *skel)
 			(void)setsid();
 			/* EOF when renacer has exited; our exit unlinks. */
 			while (read(gone[0], &c, 1) < 0 && errno == EINTR)
+				;
+			struct timespec linger = { 0, LINGER_MS * 1000000L };
+			while (nanosleep(&linger, &linger) < 0 && errno == EINTR)
 				;
 			_exit(0);
 		}
