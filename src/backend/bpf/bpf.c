@@ -330,26 +330,34 @@ static int spawn_held(const struct rn_options *o, struct target *t, struct rn_di
 	return 0;
 }
 
-/* Put the targets in the traced map and attach. On failure a held child
+/* Set tgid's bit in the traced bitmap (renacer.bpf.c). */
+static int trace_group(struct renacer_bpf *skel, pid_t tgid)
+{
+	int fd = bpf_map__fd(skel->maps.traced);
+	uint32_t w = (uint32_t)tgid / 64;
+	uint64_t v = 0;
+	if (bpf_map_lookup_elem(fd, &w, &v) != 0)
+		return -errno;
+	v |= 1ULL << ((uint32_t)tgid % 64);
+	return bpf_map_update_elem(fd, &w, &v, BPF_ANY) == 0 ? 0 : -errno;
+}
+
+/* Put the targets in the traced bitmap and attach. On failure a held child
  * is killed. */
 static int start(const struct rn_options *o, struct renacer_bpf *skel, struct target *t,
 		 struct rn_diag *err)
 {
-	int fd = bpf_map__fd(skel->maps.traced);
 	int r = 0;
 	if (t->child) {
-		uint32_t key = (uint32_t)t->child;
-		uint8_t held = 2; /* HELD in renacer.bpf.c: traced from its execve on */
-		r = bpf_map_update_elem(fd, &key, &held, BPF_ANY);
+		r = trace_group(skel, t->child);
+		skel->bss->held_tgid = (uint32_t)t->child;
 	} else {
 		for (size_t i = 0; i < o->npids && r == 0; i++) {
 			if (kill(o->pids[i], 0) != 0 && errno == ESRCH) {
 				rn_diag_set(err, "cannot attach to process %d: %s", o->pids[i], strerror(ESRCH));
 				return -ESRCH;
 			}
-			uint32_t key = (uint32_t)o->pids[i];
-			uint8_t on = 1;
-			r = bpf_map_update_elem(fd, &key, &on, BPF_ANY);
+			r = trace_group(skel, o->pids[i]);
 		}
 	}
 	if (r == 0)
@@ -515,8 +523,6 @@ static void phase(const char *what)
 	t0 = now;
 }
 
-static void say_untraced_children(struct renacer_bpf *skel);
-
 int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, struct rn_diag *err)
 {
 	*started = false;
@@ -607,7 +613,6 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 		c->errors += a->s.errors;
 		c->ns += a->s.total_ns;
 	}
-	say_untraced_children(skel);
 	phase("read maps");
 	r = rn_counts_print(report, c);
 	if (r == 0 && o->stats_extended) {
@@ -956,8 +961,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Counted in the kernel: k = 0 syscall records lost, 1 task and signal
- * records lost, 2 new processes not followed (the traced map was full). */
+/* Records lost in the kernel: k = 0 syscalls, 1 task and signal records. */
 static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -967,17 +971,6 @@ static uint64_t read_lost(struct renacer_bpf *skel, uint32_t k)
 			sum += v[i];
 	free(v);
 	return sum;
-}
-
-/* Said on stderr at the end of either mode. */
-static void say_untraced_children(struct renacer_bpf *skel)
-{
-	uint64_t n = read_lost(skel, 2);
-	if (n)
-		(void)fprintf(stderr,
-			      "renacer: %llu new processes not traced: the kernel's map of traced "
-			      "processes was full (65536 live processes)\n",
-			      (unsigned long long)n);
 }
 
 #define POLL_MS 5
@@ -1123,7 +1116,6 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 			      "renacer: %llu syscalls and %llu process records lost: the ring buffer was "
 			      "full (raise --bpf-buffer, now %u bytes)\n",
 			      (unsigned long long)lost, (unsigned long long)lost_other, o->bpf_buffer);
-	say_untraced_children(skel);
 	ring_buffer__free(rb);
 	teardown(skel);
 	renacer_bpf__destroy(skel);
