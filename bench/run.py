@@ -235,7 +235,7 @@ def bpf(a):
                     "%s x%.1f" % (n, med[n] / n_) for n in names)), flush=True)
     if a.markdown:
         print("\n%d runs each, medians. The bpf backend's fixed cost is loading and attaching its\n"
-              "programs (some 20 ms here); unlinking them happens after renacer has exited.\n"
+              "programs (some 5 ms here); unlinking them happens after renacer has exited.\n"
               "bpftrace counts the main process only (pid == cpid); perf trace -s follows children.\n"
               % a.runs)
     marginal(a, renacer, w)

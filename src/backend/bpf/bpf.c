@@ -10,7 +10,7 @@
  *    the ptrace backend and hands the events to the same sinks.
  *
  * Targets: a child started held (it blocks on a pipe before execve until
- * its pid is in the traced map and the programs are attached, so no call
+ * its pid is in the traced bitmap and the programs are attached, so no call
  * is missed; its first traced call is the execve, as with ptrace), or
  * processes named with -p. -f follows the tree in the kernel. */
 #include "backend/bpf/bpf.h"

@@ -2,15 +2,15 @@
 /* In-kernel side of the bpf backend. Follows the traced process tree
  * (sched_process_fork) and, per syscall of a traced task between the
  * raw_syscalls enter and exit tracepoints, either
- *  - aggregates (-c): calls, errors, total/min/max time and a latency
- *    histogram per syscall and CPU, or
+ *  - aggregates (-c): calls, errors, total/min/max time (and with
+ *    --stats-extended a latency histogram) per syscall and CPU, or
  *  - streams (the event trace): one ring-buffer record at entry and one at
  *    exit, each carrying the memory renacer's decoders will read (strings,
  *    buffers, structures: what wire.h's capture table says per syscall),
  *    plus records for new tasks, task exits and delivered signals.
- * Untraced tasks and syscalls outside the filter bitmap cost one map
- * lookup. Records the ring buffer has no room for are counted, never
- * silently lost. */
+ * Untraced tasks cost one inlined array lookup per syscall, syscalls
+ * outside the filter bitmap one more. Records the ring buffer has no room
+ * for are counted, never silently lost. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
