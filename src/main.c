@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wordexp.h>
 #include <unistd.h>
 
 #include "analysis/anomaly.h"
@@ -70,28 +71,36 @@ static int spool_copy(FILE *spool, FILE *dst)
 	return r;
 }
 
-/* --equivalence: the original command is one string of words. */
+/* --equivalence: the original command is one string, split into words as
+ * the shell would (quotes, backslashes, $VARIABLES, globs), with wordexp(3);
+ * command substitution and shell operators are refused. */
 static int run_equivalence(const struct rn_options *o, struct rn_diag *diag)
 {
-	char *copy = strdup(o->equivalence), *save = NULL;
-	char *words[256];
-	size_t n = 0;
-	for (char *w = copy ? strtok_r(copy, " \t", &save) : NULL; w && n < 255;
-	     w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
-	words[n] = NULL;
+	wordexp_t we;
+	int e = wordexp(o->equivalence, &we, WRDE_NOCMD);
+	if (e != 0) {
+		const char *why = e == WRDE_BADCHAR ? "a shell operator (one of | & ; < > ( ) { } or a newline) "
+						      "outside quotes"
+				  : e == WRDE_CMDSUB ? "command substitution, which is not run"
+				  : e == WRDE_SYNTAX ? "unbalanced quotes or another syntax error"
+						     : "out of memory";
+		(void)fprintf(stderr, "renacer: --equivalence: cannot split the original command: %s\n", why);
+		if (e == WRDE_NOSPACE)
+			wordfree(&we);
+		return 2;
+	}
 	int r;
-	if (!n) {
+	if (!we.we_wordc) {
 		(void)fprintf(stderr, "renacer: --equivalence needs the original command\n");
 		r = 2;
 	} else {
-		r = rn_equivalence_run(o, words, o->argv, stdout, diag);
+		r = rn_equivalence_run(o, we.we_wordv, o->argv, stdout, diag);
 		if (r < 0) {
 			(void)fprintf(stderr, "renacer: %s\n", diag->msg);
 			r = 1;
 		}
 	}
-	free(copy);
+	wordfree(&we);
 	return r;
 }
 

@@ -4,6 +4,8 @@ same output pass; one that differs at a known write fails there, with both
 sides shown and exit status 5."""
 import os
 
+import pytest
+
 from conftest import fixture, renacer_raw
 
 PY = os.path.join(os.path.dirname(__file__), "..", "fixtures", "equiv.py")
@@ -61,3 +63,17 @@ def test_configured_differences_are_tolerated(tmp_path):
     # And a bad pattern is one error line.
     p = renacer_raw(base + ["--equivalence-ignore", "(", "--", "true"])
     assert p.returncode == 1 and p.stderr.count("\n") == 1 and "pattern" in p.stderr
+
+
+def test_original_command_is_split_as_the_shell_would():
+    # One argument with a space, quoted: both sides print "a b".
+    p = renacer_raw(["--equivalence", "printf '%s\\n' 'a b'", "--", "printf", "%s\n", "a b"])
+    assert p.returncode == 0 and "Semantic equivalence: PASS" in p.stdout, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("orig,why", [("true; rm -rf /tmp/x", "shell operator"),
+                                      ("echo $(id)", "command substitution"),
+                                      ("echo 'unbalanced", "unbalanced quotes")])
+def test_original_command_that_needs_a_shell_is_refused(orig, why):
+    p = renacer_raw(["--equivalence", orig, "--", "true"])
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and why in p.stderr, p.stderr
