@@ -124,6 +124,9 @@ void rn_put_str(struct rn_dctx *d, uint64_t addr, uint64_t len);
 void rn_put_str_out(struct rn_dctx *d, uint64_t addr, int64_t ret);
 /* Escape len bytes already read (quotes included); ellipsis appends "...". */
 void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis);
+/* Every byte as \\xNN in quotes (random bytes, handles, binary fields), then
+ * "..." when ellipsis. */
+void rn_put_hex(struct rn_dctx *d, const unsigned char *p, size_t n, bool ellipsis);
 /* Bit flags as strace prints them: "A|B|0x40"; "0" (or the name of a 0
  * entry) for 0; "0x40 / * dflt * /" when no name applies (dflt like
  * "O_???"; NULL: the bare number). */

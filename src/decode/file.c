@@ -5,6 +5,8 @@
  * stat.c. */
 #include "decode/decode.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -143,6 +145,75 @@ RN_SYS_FUNC(faccessat2)
 	put_access_mode(d, d->args[2]);
 	rn_sep(d);
 	rn_put_flags(d, &rn_xlat_file_faccessat_flags, d->args[3], "AT_???");
+	return RN_DEC_DONE;
+}
+
+/* --- file handles --- */
+
+#define MAX_HANDLE_SZ 128 /* the kernel's limit on handle_bytes */
+
+/* struct file_handle: {handle_bytes=N, handle_type=T, f_handle="\xNN..."};
+ * IN, when not the size the kernel wrote back, shows as "IN => N", and only
+ * the size when the call did not fill the handle (filled false). */
+static void put_file_handle(struct rn_dctx *d, uint64_t addr, bool have_in, uint32_t in, bool filled)
+{
+	struct {
+		uint32_t bytes;
+		int32_t type;
+		unsigned char h[MAX_HANDLE_SZ];
+	} fh;
+	if (!rn_fetch_or_addr(d, addr, &fh, 8))
+		return;
+	rn_putf(d, "{handle_bytes=%u", have_in ? in : fh.bytes);
+	if (have_in && fh.bytes != in)
+		rn_putf(d, " => %u", fh.bytes);
+	if (filled && fh.bytes <= MAX_HANDLE_SZ) {
+		rn_putf(d, ", handle_type=%d, f_handle=", fh.type);
+		if (rn_mem_read(d->pid, addr + 8, fh.h, fh.bytes) == 0)
+			rn_put_hex(d, fh.h, fh.bytes, false);
+		else
+			rn_put_ptr(d, addr + 8);
+	}
+	rn_put(d, "}");
+}
+
+RN_SYS_FUNC(name_to_handle_at)
+{
+	if (!d->exiting) {
+		rn_put_dirfd(d, d->args[0]);
+		rn_sep(d);
+		rn_put_path(d, d->args[1]);
+		rn_sep(d);
+		/* The size the program offers, for "IN => OUT" at exit. */
+		uint32_t in;
+		d->priv[0] = rn_mem_read(d->pid, d->args[2], &in, sizeof(in)) == 0;
+		d->priv[1] = d->priv[0] ? in : 0;
+		return 0;
+	}
+	/* The kernel writes the size back on success and on EOVERFLOW. */
+	bool sized = !d->failed || d->ret == -EOVERFLOW;
+	if (!sized && d->priv[0])
+		rn_putf(d, "{handle_bytes=%u}", (uint32_t)d->priv[1]);
+	else
+		put_file_handle(d, d->args[2], d->priv[0] != 0, (uint32_t)d->priv[1], !d->failed);
+	rn_sep(d);
+	int32_t mount_id;
+	if (!d->failed && rn_fetch_or_addr(d, d->args[3], &mount_id, sizeof(mount_id)))
+		rn_putf(d, "[%d]", mount_id);
+	else if (d->failed)
+		rn_put_ptr(d, d->args[3]);
+	rn_sep(d);
+	rn_put_flags(d, &rn_xlat_file_handle_flags, d->args[4], "AT_???");
+	return 0;
+}
+
+RN_SYS_FUNC(open_by_handle_at)
+{
+	rn_put_fd(d, d->args[0]);
+	rn_sep(d);
+	put_file_handle(d, d->args[1], false, 0, true);
+	rn_sep(d);
+	rn_put_open_flags(d, d->args[2]);
 	return RN_DEC_DONE;
 }
 

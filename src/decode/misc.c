@@ -185,27 +185,7 @@ static void put_hex_str(struct rn_dctx *d, uint64_t addr, uint64_t len)
 		free(buf);
 		return;
 	}
-	char *w = rn_buf_reserve(d->out, want * 4 + 6);
-	if (!w) {
-		free(buf);
-		return;
-	}
-	static const char hex[] = "0123456789abcdef";
-	char *p = w;
-	*p++ = '"';
-	for (size_t i = 0; i < want; i++) {
-		*p++ = '\\';
-		*p++ = 'x';
-		*p++ = hex[buf[i] >> 4];
-		*p++ = hex[buf[i] & 15];
-	}
-	*p++ = '"';
-	if (len > want) {
-		memcpy(p, "...", 3);
-		p += 3;
-	}
-	*p = '\0';
-	d->out->len += (size_t)(p - w);
+	rn_put_hex(d, buf, want, len > want);
 	free(buf);
 }
 

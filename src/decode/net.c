@@ -42,15 +42,6 @@
 
 /* --- small printers --- */
 
-/* Every byte as \xNN: strace's form for the bytes of a partly present field. */
-static void put_hex_str(struct rn_dctx *d, const unsigned char *p, size_t n)
-{
-	rn_put(d, "\"");
-	for (size_t i = 0; i < n; i++)
-		rn_putf(d, "\\x%02x", p[i]);
-	rn_put(d, "\"");
-}
-
 /* len bytes at addr, every one as \xNN, cut at -s like any string. */
 static void put_hex_str_at(struct rn_dctx *d, uint64_t addr, unsigned len)
 {
@@ -64,9 +55,7 @@ static void put_hex_str_at(struct rn_dctx *d, uint64_t addr, unsigned len)
 		rn_put_ptr(d, addr);
 		return;
 	}
-	put_hex_str(d, buf, n);
-	if (len > n)
-		rn_put(d, "...");
+	rn_put_hex(d, buf, n, len > n);
 }
 
 /* An interface index: by name when this host has one (strace looks it up in
@@ -278,7 +267,7 @@ static void put_sa_vsock(struct rn_dctx *d, const unsigned char *buf)
 	}
 	if (buf[13] || buf[14] || buf[15]) {
 		rn_put(d, ", svm_zero=");
-		put_hex_str(d, buf + 13, 3);
+		rn_put_hex(d, buf + 13, 3, false);
 	}
 }
 
@@ -1395,7 +1384,7 @@ static void put_fields(struct rn_dctx *d, const unsigned char *p, unsigned len,
 			rn_put(d, ", ");
 		rn_putf(d, "%s=", f[i].name);
 		if (len < f[i].off + f[i].size) {
-			put_hex_str(d, p + f[i].off, len - f[i].off);
+			rn_put_hex(d, p + f[i].off, len - f[i].off, false);
 			continue;
 		}
 		uint32_t v;

@@ -326,3 +326,26 @@ void rn_put_sigset_at(struct rn_dctx *d, uint64_t addr, uint64_t size)
 		return;
 	rn_put_sigset(d, set, (size_t)size);
 }
+
+void rn_put_hex(struct rn_dctx *d, const unsigned char *p, size_t n, bool ellipsis)
+{
+	char *w = rn_buf_reserve(d->out, n * 4 + 6);
+	if (!w)
+		return;
+	static const char hex[] = "0123456789abcdef";
+	char *o = w;
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		*o++ = '\\';
+		*o++ = 'x';
+		*o++ = hex[p[i] >> 4];
+		*o++ = hex[p[i] & 15];
+	}
+	*o++ = '"';
+	if (ellipsis) {
+		memcpy(o, "...", 3);
+		o += 3;
+	}
+	*o = '\0';
+	d->out->len += (size_t)(o - w);
+}

@@ -2,7 +2,7 @@
 """File and stat family decoding, line for line against strace 6.1:
 open/openat flags and modes, access modes, the stat family and statx,
 statfs, links, renames, permissions, ownership, utimensat, umask, mknod,
-getdents, xattrs and execve's argv/envp."""
+getdents, xattrs, file handles and execve's argv/envp."""
 import re
 
 from conftest import comparable, fixture, renacer, strace
@@ -30,7 +30,8 @@ def test_file_family_same_as_strace(tmp_path):
     text = "\n".join(lines)
     for needle in ('openat(AT_FDCWD, "a.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644)', "st_rdev=makedev(0x1, 0x3)",
                    "STATX_BASIC_STATS", "f_type=", "RENAME_NOREPLACE", "UTIME_NOW", "umask(022)", "= 022",
-                   "/* 2 vars */", "resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH", '["/bin/true", "arg one", "x"]', "entries */", "S_IFIFO|0644", "user.nope"):
+                   "/* 2 vars */", "resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH", '["/bin/true", "arg one", "x"]', "entries */", "S_IFIFO|0644", "user.nope",
+                   "{handle_bytes=0 => ", "AT_SYMLINK_FOLLOW) = ", "open_by_handle_at(999, {handle_bytes="):
         assert needle in text, needle
 
 

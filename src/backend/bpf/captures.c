@@ -51,6 +51,10 @@ static const struct row rows[] = {
 	{ "access", { P(0) } },
 	{ "faccessat", { P(1) } },
 	{ "faccessat2", { P(1) } },
+	/* struct file_handle: its size at entry (for "IN => OUT"), the
+	 * handle the kernel wrote at exit (8 bytes + MAX_HANDLE_SZ). */
+	{ "name_to_handle_at", { P(1), IN(2, 8), OUT(2, 136), OUT(3, 4) } },
+	{ "open_by_handle_at", { IN(1, 136) } },
 	{ "stat", { P(0), OUT(1, STAT) } },
 	{ "lstat", { P(0), OUT(1, STAT) } },
 	{ "fstat", { OUT(1, STAT) } },
