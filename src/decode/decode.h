@@ -155,6 +155,15 @@ void rn_put_timespec_at(struct rn_dctx *d, uint64_t addr);
 void rn_put_timeval_at(struct rn_dctx *d, uint64_t addr);
 /* net.c: a socket address of len bytes at addr: {sa_family=AF_INET, sin_port=htons(80), ...}. */
 void rn_put_sockaddr_at(struct rn_dctx *d, uint64_t addr, uint64_t len);
+/* Socket ioctls (type 0x89, net.c): when their argument is decoded,
+ * RN_SOCKIOC_ENTRY (what the program passes), RN_SOCKIOC_EXIT (what the
+ * kernel fills in: rn_sockioc_note() at entry keeps what exit needs) or
+ * RN_SOCKIOC_PTR (printed as a pointer) or RN_SOCKIOC_RAW (as a number);
+ * and the printer. */
+enum { RN_SOCKIOC_PTR, RN_SOCKIOC_ENTRY, RN_SOCKIOC_EXIT, RN_SOCKIOC_RAW };
+int rn_sockioc_when(uint32_t req);
+void rn_sockioc_note(struct rn_dctx *d, uint32_t req, uint64_t arg);
+void rn_put_sockioc_arg(struct rn_dctx *d, uint32_t req, uint64_t arg);
 /* desc.c: an iovec array: [{iov_base="...", iov_len=5}, ...]; data_len bytes of
  * data in all are shown (as returned by readv), or each iov_len when data_len < 0. */
 void rn_put_iovec_at(struct rn_dctx *d, uint64_t addr, uint64_t count, int64_t data_len);

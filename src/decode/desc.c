@@ -1320,6 +1320,9 @@ enum ioarg {
 	IOA_TCFLSH,
 	IOA_TCXONC,
 	IOA_DEC, /* the argument itself, as an int */
+	IOA_SOCK_IN,  /* socket ioctls (net.c), decoded at entry */
+	IOA_SOCK_OUT, /* ... at exit */
+	IOA_PTR,      /* NULL or 0x... */
 };
 
 static enum ioarg ioctl_arg_kind(uint32_t req)
@@ -1408,6 +1411,15 @@ static enum ioarg ioctl_arg_kind(uint32_t req)
 	case FS_IOC32_GETFLAGS:
 		return IOA_FSFL_OUT;
 	default:
+		/* Named socket ioctls take a pointer; unnamed ones print raw. */
+		if ((req & 0xffff0000u) == 0 && (req >> 8) == 0x89 &&
+		    rn_xlat_lookup(&rn_xlat_desc_ioctls, req)) {
+			int w = rn_sockioc_when(req);
+			return w == RN_SOCKIOC_ENTRY  ? IOA_SOCK_IN
+			       : w == RN_SOCKIOC_EXIT ? IOA_SOCK_OUT
+			       : w == RN_SOCKIOC_PTR  ? IOA_PTR
+						      : IOA_RAW;
+		}
 		return IOA_RAW;
 	}
 }
@@ -1430,6 +1442,11 @@ RN_SYS_FUNC(ioctl)
 
 	if (d->exiting) {
 		/* Only the *_OUT kinds come back here. */
+		if (k == IOA_SOCK_OUT) {
+			/* A failed call still shows the request's input part. */
+			rn_put_sockioc_arg(d, req, arg);
+			return 0;
+		}
 		if (d->failed) {
 			rn_put_ptr(d, arg);
 			return 0;
@@ -1477,6 +1494,15 @@ RN_SYS_FUNC(ioctl)
 	case IOA_FSFL_OUT:
 	case IOA_WINSZ_OUT:
 		return 0;
+	case IOA_SOCK_OUT:
+		rn_sockioc_note(d, req, arg);
+		return 0;
+	case IOA_SOCK_IN:
+		rn_put_sockioc_arg(d, req, arg);
+		break;
+	case IOA_PTR:
+		rn_put_ptr(d, arg);
+		break;
 	case IOA_TERMIO_IN:
 		put_termio(d, arg);
 		break;

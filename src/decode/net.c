@@ -5,6 +5,8 @@
  * length clamped first: a tracee may pass any pointer and any length. */
 #include "decode/decode.h"
 
+#include <linux/sockios.h>
+
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
@@ -450,6 +452,190 @@ static int put_sockaddr(struct rn_dctx *d, uint64_t addr, int len)
 void rn_put_sockaddr_at(struct rn_dctx *d, uint64_t addr, uint64_t len)
 {
 	(void)put_sockaddr(d, addr, (int)len);
+}
+
+/* --- socket ioctls: struct ifreq, struct ifconf --- */
+
+#define IFREQ_SIZE 40 /* struct ifreq: a 16-byte name, a 24-byte union */
+
+int rn_sockioc_when(uint32_t req)
+{
+	switch (req) {
+	case SIOCPROTOPRIVATE: /* private to a protocol or device: raw */
+	case SIOCDEVPRIVATE:
+		return RN_SOCKIOC_RAW;
+	case SIOCGIFNAME:
+	case SIOCGIFCONF:
+	case SIOCGIFFLAGS:
+	case SIOCGIFADDR:
+	case SIOCGIFDSTADDR:
+	case SIOCGIFBRDADDR:
+	case SIOCGIFNETMASK:
+	case SIOCGIFMETRIC:
+	case SIOCGIFMTU:
+	case SIOCGIFHWADDR:
+	case SIOCGIFINDEX:
+	case SIOCGIFTXQLEN:
+		return RN_SOCKIOC_EXIT;
+	case SIOCSIFFLAGS:
+	case SIOCSIFADDR:
+	case SIOCSIFDSTADDR:
+	case SIOCSIFBRDADDR:
+	case SIOCSIFNETMASK:
+	case SIOCSIFMETRIC:
+	case SIOCSIFMTU:
+	case SIOCSIFHWADDR:
+	case SIOCSIFTXQLEN:
+		return RN_SOCKIOC_ENTRY;
+	default:
+		return RN_SOCKIOC_PTR;
+	}
+}
+
+/* SIOCGIFCONF's ifc_len as the program offered it, for "IN => OUT". */
+void rn_sockioc_note(struct rn_dctx *d, uint32_t req, uint64_t arg)
+{
+	int32_t len;
+	d->priv[0] = req == SIOCGIFCONF && rn_mem_read(d->pid, arg, &len, sizeof(len)) == 0;
+	d->priv[1] = d->priv[0] ? (uint32_t)len : 0;
+}
+
+static void put_ifr_name(struct rn_dctx *d, const char *name)
+{
+	rn_put_quoted(d, (const unsigned char *)name, strnlen(name, IFNAMSIZ), false);
+}
+
+/* The union member of struct ifreq that request req reads or writes. */
+static void put_ifreq_member(struct rn_dctx *d, uint32_t req, uint64_t addr, const unsigned char *u)
+{
+	int32_t i;
+	uint16_t f;
+	memcpy(&i, u, sizeof(i));
+	memcpy(&f, u, sizeof(f));
+	switch (req) {
+	case SIOCGIFFLAGS:
+	case SIOCSIFFLAGS:
+		rn_put(d, "ifr_flags=");
+		rn_put_flags(d, &rn_xlat_net_iff_flags, f, NULL);
+		break;
+	case SIOCGIFINDEX:
+		rn_putf(d, "ifr_ifindex=%d", i);
+		break;
+	case SIOCGIFMTU:
+	case SIOCSIFMTU:
+		rn_putf(d, "ifr_mtu=%d", i);
+		break;
+	case SIOCGIFMETRIC:
+	case SIOCSIFMETRIC:
+		rn_putf(d, "ifr_metric=%d", i);
+		break;
+	case SIOCGIFTXQLEN:
+	case SIOCSIFTXQLEN:
+		rn_putf(d, "ifr_qlen=%d", i);
+		break;
+	case SIOCGIFHWADDR:
+	case SIOCSIFHWADDR: {
+		uint16_t fam;
+		memcpy(&fam, u, sizeof(fam));
+		rn_put(d, "ifr_hwaddr={sa_family=");
+		rn_put_xval(d, &rn_xlat_net_arp_hardware_types, fam, "ARPHRD_???");
+		rn_putf(d, ", sa_data=%02x:%02x:%02x:%02x:%02x:%02x}", u[2], u[3], u[4], u[5], u[6], u[7]);
+		break;
+	}
+	default: {
+		const char *n = req == SIOCGIFDSTADDR || req == SIOCSIFDSTADDR	 ? "ifr_dstaddr="
+				: req == SIOCGIFBRDADDR || req == SIOCSIFBRDADDR ? "ifr_broadaddr="
+				: req == SIOCGIFNETMASK || req == SIOCSIFNETMASK ? "ifr_netmask="
+										 : "ifr_addr=";
+		rn_put(d, n);
+		(void)put_sockaddr(d, addr + IFNAMSIZ, 16);
+		break;
+	}
+	}
+}
+
+static void put_ifconf(struct rn_dctx *d, uint64_t arg)
+{
+	struct {
+		int32_t len;
+		int32_t pad;
+		uint64_t buf;
+	} c;
+	if (!rn_fetch_or_addr(d, arg, &c, sizeof(c)))
+		return;
+	rn_put(d, "{ifc_len=");
+	if (d->priv[0] && c.buf && (int32_t)d->priv[1] != c.len)
+		rn_putf(d, "%d => ", (int32_t)d->priv[1]);
+	rn_putf(d, "%d", c.len);
+	if (c.len > 0 && c.len % IFREQ_SIZE == 0)
+		rn_putf(d, " /* %d * sizeof(struct ifreq) */", c.len / IFREQ_SIZE);
+	rn_put(d, ", ifc_buf=");
+	if (!c.buf || c.len <= 0) {
+		rn_put_ptr(d, c.buf);
+		rn_put(d, "}");
+		return;
+	}
+	rn_put(d, "[");
+	unsigned n = (unsigned)c.len / IFREQ_SIZE;
+	for (unsigned k = 0; k < n; k++) {
+		if (k)
+			rn_put(d, ", ");
+		if (k >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		uint64_t at = c.buf + (uint64_t)k * IFREQ_SIZE;
+		char name[IFNAMSIZ];
+		if (rn_mem_read(d->pid, at, name, sizeof(name)) < 0) {
+			rn_put_ptr(d, at);
+			break;
+		}
+		rn_put(d, "{ifr_name=");
+		put_ifr_name(d, name);
+		rn_put(d, ", ifr_addr=");
+		(void)put_sockaddr(d, at + IFNAMSIZ, 16);
+		rn_put(d, "}");
+	}
+	rn_put(d, "]}");
+}
+
+void rn_put_sockioc_arg(struct rn_dctx *d, uint32_t req, uint64_t arg)
+{
+	if (rn_sockioc_when(req) == RN_SOCKIOC_PTR) {
+		rn_put_ptr(d, arg);
+		return;
+	}
+	if (req == SIOCGIFCONF) {
+		if (d->failed)
+			rn_put_ptr(d, arg);
+		else
+			put_ifconf(d, arg);
+		return;
+	}
+	unsigned char r[IFREQ_SIZE];
+	if (!rn_fetch_or_addr(d, arg, r, sizeof(r)))
+		return;
+	char name[IFNAMSIZ];
+	memcpy(name, r, sizeof(name));
+	int32_t index;
+	memcpy(&index, r + IFNAMSIZ, sizeof(index));
+	if (req == SIOCGIFNAME) {
+		/* The index in, the name out. */
+		rn_putf(d, "{ifr_ifindex=%d", index);
+		if (!d->failed) {
+			rn_put(d, ", ifr_name=");
+			put_ifr_name(d, name);
+		}
+		rn_put(d, "}");
+		return;
+	}
+	rn_put(d, "{ifr_name=");
+	put_ifr_name(d, name);
+	if (!d->failed || !d->exiting) {
+		rn_put(d, ", ");
+		put_ifreq_member(d, req, arg, r + IFNAMSIZ);
+	}
+	rn_put(d, "}");
 }
 
 /* --- socket, socketpair, bind, connect, listen, shutdown --- */
