@@ -25,6 +25,8 @@ enum rn_event_flags {
 	RN_EVF_DECODED	 = 1u << 2, /* the *_text fields are valid */
 	RN_EVF_CORE	 = 1u << 3, /* RN_EV_KILLED: core dumped */
 	RN_EVF_UNKNOWN	 = 1u << 4, /* syscall number not in the table */
+	RN_EVF_NO_ENTRY	 = 1u << 5, /* no on_entry was sent for this call: a line
+				     * printer shows all of it here */
 };
 
 /* A code location (--source, --stack). Strings are owned by the symbolizer

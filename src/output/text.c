@@ -119,14 +119,17 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 		done = ev->entry_len;
 		s->open_pid = 0;
 	} else {
+		/* A call whose entry half was printed and then left
+		 * unfinished resumes, even one with no arguments ("vfork(
+		 * <unfinished ...>"). */
 		close_open(s);
 		leader(s, ev);
-		if (ev->entry_len) {
-			rn_buf_printf(b, "<... %s resumed>", ev->name);
-			done = ev->entry_len;
-		} else {
+		if (ev->flags & RN_EVF_NO_ENTRY) {
 			rn_buf_put(b, ev->name);
 			rn_buf_putc(b, '(');
+		} else {
+			rn_buf_printf(b, "<... %s resumed>", ev->name);
+			done = ev->entry_len;
 		}
 	}
 	if ((ev->flags & RN_EVF_DECODED) && ev->args_len > done)

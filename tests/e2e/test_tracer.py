@@ -193,3 +193,12 @@ def test_attach_comma_list_and_bad_pid():
             b.kill()
             a.wait()
             b.wait()
+
+
+def test_vfork_line_resumes_after_the_child():
+    # The parent's vfork( stays open while the child runs; its end is a
+    # "<... vfork resumed>" line, as strace prints it, not a second vfork().
+    r = renacer(["-f", "-e", "trace=vfork,exit_group"], [fixture("dec_proc")])
+    assert not re.search(r"vfork\(\)\s+=", r.trace), r.trace
+    assert re.search(r"^\d+\s+vfork\( <unfinished \.\.\.>$", r.trace, re.M), r.trace
+    assert re.search(r"^\d+\s+<\.\.\. vfork resumed>\)\s+= \d+$", r.trace, re.M), r.trace

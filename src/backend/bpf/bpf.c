@@ -868,8 +868,10 @@ static void emit_syscall(struct stream *st, struct task *t, int64_t ret, uint64_
 		rn_call_exit(&t->call, t->tid, &st->dopts, ret, is_error, no_return, &st->rval);
 		rn_mem_use_snapshot(NULL);
 		rn_call_text(&t->call, &ev, st->rval.p ? st->rval.p : "");
-		if (t->deferred)
-			ev.entry_len = 0; /* nothing was shown at entry */
+		if (t->deferred) { /* nothing was shown at entry */
+			ev.entry_len = 0;
+			ev.flags |= RN_EVF_NO_ENTRY;
+		}
 	}
 	rn_sinks_event(st->sinks, &ev);
 	t->pending = false;
