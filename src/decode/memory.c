@@ -274,3 +274,104 @@ RN_SYS_FUNC(membarrier)
 	d->out = save;
 	return 0;
 }
+
+/* --- NUMA memory policy: set_mempolicy, get_mempolicy, mbind --- */
+
+#define MPOL_MODE_FLAGS 0xe000u /* MPOL_F_STATIC_NODES | _RELATIVE_NODES | _NUMA_BALANCING */
+
+/* A mode and its flags: "MPOL_PREFERRED|MPOL_F_STATIC_NODES". */
+static void put_mpol_mode(struct rn_dctx *d, uint64_t mode)
+{
+	uint32_t m = (uint32_t)mode;
+	rn_put_xval(d, &rn_xlat_mem_mpol_modes, m & ~MPOL_MODE_FLAGS, "MPOL_???");
+	if (m & MPOL_MODE_FLAGS) {
+		rn_put(d, "|");
+		rn_put_flags(d, &rn_xlat_mem_mpol_mode_flags, m & MPOL_MODE_FLAGS, NULL);
+	}
+}
+
+/* A node mask of maxnode bits (the kernel reads maxnode - 1 of them), one
+ * word a number, as strace prints it (%#0*lx: zero without 0x), cut at
+ * the -s limit; the address when it holds no whole word or cannot be read. */
+static void put_nodemask(struct rn_dctx *d, uint64_t addr, uint64_t maxnode)
+{
+	uint64_t n = maxnode ? (maxnode - 1 + 63) / 64 : 0;
+	if (!addr || !n || n > (1u << 20)) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	uint64_t w;
+	if (rn_mem_read(d->pid, addr, &w, sizeof(w)) < 0) {
+		rn_put_ptr(d, addr);
+		return;
+	}
+	rn_put(d, "[");
+	for (uint64_t i = 0; i < n; i++) {
+		if (i)
+			rn_put(d, ", ");
+		if (i >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		if (i && rn_mem_read(d->pid, addr + i * sizeof(w), &w, sizeof(w)) < 0) {
+			rn_put(d, "...");
+			break;
+		}
+		rn_putf(d, "%#0*llx", 16, (unsigned long long)w);
+	}
+	rn_put(d, "]");
+}
+
+RN_SYS_FUNC(set_mempolicy)
+{
+	put_mpol_mode(d, d->args[0]);
+	rn_sep(d);
+	put_nodemask(d, d->args[1], d->args[2]);
+	rn_sep(d);
+	rn_put_u(d, d->args[2]);
+	return RN_DEC_DONE;
+}
+
+RN_SYS_FUNC(get_mempolicy)
+{
+	if (!d->exiting)
+		return 0;
+	if (d->failed || !d->args[0]) {
+		rn_put_ptr(d, d->args[0]);
+	} else {
+		int32_t mode;
+		if (rn_fetch_or_addr(d, d->args[0], &mode, sizeof(mode))) {
+			rn_put(d, "[");
+			put_mpol_mode(d, (uint32_t)mode);
+			rn_put(d, "]");
+		}
+	}
+	rn_sep(d);
+	if (d->failed)
+		rn_put_ptr(d, d->args[1]);
+	else
+		put_nodemask(d, d->args[1], d->args[2]);
+	rn_sep(d);
+	rn_put_u(d, d->args[2]);
+	rn_sep(d);
+	rn_put_ptr(d, d->args[3]);
+	rn_sep(d);
+	rn_put_flags(d, &rn_xlat_mem_get_mempolicy_flags, d->args[4], "MPOL_???");
+	return 0;
+}
+
+RN_SYS_FUNC(mbind)
+{
+	rn_put_ptr(d, d->args[0]);
+	rn_sep(d);
+	rn_put_u(d, d->args[1]);
+	rn_sep(d);
+	put_mpol_mode(d, d->args[2]);
+	rn_sep(d);
+	put_nodemask(d, d->args[3], d->args[4]);
+	rn_sep(d);
+	rn_put_u(d, d->args[4]);
+	rn_sep(d);
+	rn_put_flags(d, &rn_xlat_mem_mbind_flags, d->args[5], "MPOL_???");
+	return RN_DEC_DONE;
+}

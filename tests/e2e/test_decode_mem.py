@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Memory, time and miscellaneous decoders against strace: mappings and
-their flags, sleeps and timers, futex, getrandom, uname, personality.
+their flags, NUMA policies, sleeps and timers, futex, getrandom, uname,
+personality.
 
 The fixture tests/fixtures/dec_mem.c makes the calls with fixed arguments.
 Some results change between two runs (clock readings, remaining times,
@@ -36,6 +37,13 @@ def assert_same_normalized(opts, cmd, norm):
 
 def test_memory_calls():
     assert_same_trace(["-e", "trace=" + MEMORY], [fixture("dec_mem")])
+
+
+@pytest.mark.parametrize("opts", [[], ["-s", "4"]], ids=["default", "s4"])
+def test_numa_policy_calls(opts):
+    t = assert_same_trace(opts + ["-e", "trace=get_mempolicy,set_mempolicy,mbind"], [fixture("dec_mem")]).trace
+    assert "MPOL_PREFERRED|MPOL_F_STATIC_NODES, [0x00000000000001], 2)" in t
+    assert "MPOL_MF_STRICT|MPOL_MF_MOVE" in t and "0x63 /* MPOL_??? */" in t
 
 
 def test_time_calls():

@@ -32,6 +32,9 @@
 #define IOV_OUT(a, n)	  { RN_CAP_IOV, a, n, 1, LIM, 0 }
 #define MSG_IN(a)	  { RN_CAP_MSGHDR, a, 0, 0, LIM, 256 }
 #define MSG_OUT(a)	  { RN_CAP_MSGHDR, a, 0, 1, LIM, 256 }
+/* A node mask of args[n] bits: the 33 words a default -s shows. */
+#define NODES_IN(a, n)	  { RN_CAP_NODEMASK, a, n, 0, 0, 33 * 8 }
+#define NODES_OUT(a, n)	  { RN_CAP_NODEMASK, a, n, 1, 0, 33 * 8 }
 
 struct row {
 	const char *name;
@@ -53,6 +56,9 @@ static const struct row rows[] = {
 	{ "faccessat2", { P(1) } },
 	/* struct file_handle: its size at entry (for "IN => OUT"), the
 	 * handle the kernel wrote at exit (8 bytes + MAX_HANDLE_SZ). */
+	{ "set_mempolicy", { NODES_IN(1, 2) } },
+	{ "get_mempolicy", { OUT(0, 4), NODES_OUT(1, 2) } },
+	{ "mbind", { NODES_IN(3, 4) } },
 	{ "name_to_handle_at", { P(1), IN(2, 8), OUT(2, 136), OUT(3, 4) } },
 	{ "open_by_handle_at", { IN(1, 136) } },
 	{ "stat", { P(0), OUT(1, STAT) } },

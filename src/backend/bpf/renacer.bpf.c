@@ -472,6 +472,9 @@ __noinline __u32 capture(struct scratch *s, __u32 off, const struct rn_cap *c, c
 		return put_iov(s, off, addr, lenv, c->esz);
 	case RN_CAP_MSGHDR:
 		return put_msghdr(s, off, addr, c->esz, c->max);
+	case RN_CAP_NODEMASK:
+		n = lenv ? (lenv - 1 + 63) / 64 * 8 : 0;
+		return put_blob_r(s, off, addr, n < c->max ? (__u32)n : c->max, 0);
 	default:
 		return off;
 	}

@@ -43,6 +43,8 @@ enum rn_cap_kind {
 			* buffer, at most esz bytes each */
 	RN_CAP_MSGHDR, /* struct msghdr at args[arg], its name, iovec (buffers
 			* at most esz bytes each) and control data (max bytes) */
+	RN_CAP_NODEMASK, /* a bit mask of args[len_arg] - 1 bits in 64-bit words
+			  * at args[arg] (NUMA node masks), at most max bytes */
 };
 
 #define RN_CAP_SLOTS 8
