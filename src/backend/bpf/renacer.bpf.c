@@ -71,12 +71,24 @@ struct {
 	__type(value, struct rn_bpf_stat);
 } stats SEC(".maps");
 
+/* Latency histograms of the syscalls that occur, per CPU (a hash created
+ * empty: an array would hold 4.7 KiB for every syscall on every CPU, 40 MiB
+ * on 16 cores, and take milliseconds to create). A new entry is copied
+ * from hist_zero. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, RN_MAX_SYSCALLS); /* 1 without want_hist (the loader) */
 	__type(key, __u32);
 	__type(value, struct rn_bpf_hist);
 } hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rn_bpf_hist);
+} hist_zero SEC(".maps");
 
 /* -e trace=: one bit per syscall number (all set when not filtering). */
 struct {
@@ -590,6 +602,13 @@ static __always_inline void aggregate(__u32 nr, __u64 d, __s64 ret)
 	if (!want_hist)
 		return;
 	struct rn_bpf_hist *h = bpf_map_lookup_elem(&hists, &nr);
+	if (!h) {
+		__u32 z = 0;
+		struct rn_bpf_hist *zero = bpf_map_lookup_elem(&hist_zero, &z);
+		if (zero)
+			bpf_map_update_elem(&hists, &nr, zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &nr);
+	}
 	__u32 b = hist_bucket(d);
 	if (h && b < RN_HIST_BUCKETS)
 		h->b[b]++;
