@@ -113,10 +113,86 @@ static int min_btf_fd(char *path, size_t len)
 	return fd;
 }
 
-/* Open and load the programs for o (stream: the event records), fill the
- * filter bitmap and the capture table. NULL with err set on failure. */
-static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct rn_diag *err)
+/* The stream's ring buffer, made beside the program loading: creating a
+ * 16 MiB ring buffer and mapping it take some 11 ms here, most of the
+ * stream's start-up. A thread creates the map (the programs need its fd
+ * before they load), then maps it while load() verifies the programs. */
+struct ring_maker {
+	pthread_t th;
+	uint32_t size;
+	ring_buffer_sample_fn fn;
+	void *ctx;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool fd_ready;
+	int fd; /* the map, or -errno */
+	struct ring_buffer *rb;
+	int rb_err;
+};
+
+static void *make_ring(void *arg)
 {
+	struct ring_maker *m = arg;
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, m->size, NULL);
+	int e = fd < 0 ? errno : 0;
+	(void)pthread_mutex_lock(&m->mu);
+	m->fd = fd < 0 ? -(e ? e : EINVAL) : fd;
+	m->fd_ready = true;
+	(void)pthread_cond_signal(&m->cv);
+	(void)pthread_mutex_unlock(&m->mu);
+	if (fd >= 0) {
+		m->rb = ring_buffer__new(fd, m->fn, m->ctx, NULL);
+		m->rb_err = m->rb ? 0 : errno;
+	}
+	return NULL;
+}
+
+static int ring_maker_start(struct ring_maker *m, uint32_t size, ring_buffer_sample_fn fn, void *ctx)
+{
+	memset(m, 0, sizeof(*m));
+	m->size = size;
+	m->fn = fn;
+	m->ctx = ctx;
+	m->fd = -1;
+	(void)pthread_mutex_init(&m->mu, NULL);
+	(void)pthread_cond_init(&m->cv, NULL);
+	int r = pthread_create(&m->th, NULL, make_ring, m);
+	if (r) {
+		make_ring(m); /* no thread: in line */
+		m->th = pthread_self();
+	}
+	return 0;
+}
+
+/* The map's fd, once created: -errno when it could not be. */
+static int ring_maker_fd(struct ring_maker *m)
+{
+	(void)pthread_mutex_lock(&m->mu);
+	while (!m->fd_ready)
+		(void)pthread_cond_wait(&m->cv, &m->mu);
+	int fd = m->fd;
+	(void)pthread_mutex_unlock(&m->mu);
+	return fd;
+}
+
+/* Wait for the thread; the ring buffer, or NULL with errno set. */
+static struct ring_buffer *ring_maker_finish(struct ring_maker *m)
+{
+	if (!pthread_equal(m->th, pthread_self()))
+		(void)pthread_join(m->th, NULL);
+	(void)pthread_mutex_destroy(&m->mu);
+	(void)pthread_cond_destroy(&m->cv);
+	if (!m->rb)
+		errno = m->fd < 0 ? -m->fd : m->rb_err;
+	return m->rb;
+}
+
+/* Open and load the programs for o (with ring: the event stream, its ring
+ * buffer map from the maker), fill the filter bitmap and the capture table.
+ * NULL with err set on failure. */
+static struct renacer_bpf *load(const struct rn_options *o, struct ring_maker *ring, struct rn_diag *err)
+{
+	bool stream = ring != NULL;
 	libbpf_set_print(libbpf_log);
 	char btf_path[64];
 	int btf_fd = min_btf_fd(btf_path, sizeof(btf_path));
@@ -140,6 +216,18 @@ static struct renacer_bpf *load(const struct rn_options *o, bool stream, struct 
 	(void)bpf_map__set_max_entries(skel->maps.events, rb);
 	if (!stream)
 		(void)bpf_program__set_autoload(skel->progs.on_signal, false);
+	if (ring) {
+		int fd = ring_maker_fd(ring);
+		int e = fd < 0 ? -fd : bpf_map__reuse_fd(skel->maps.events, fd) ? errno : 0;
+		if (e) {
+			if (btf_fd >= 0)
+				(void)close(btf_fd);
+			rn_diag_set(err, "the bpf backend cannot make its %u-byte ring buffer (--bpf-buffer): %s",
+				    o->bpf_buffer, strerror(e));
+			renacer_bpf__destroy(skel);
+			return NULL;
+		}
+	}
 	/* RENACER_BPF_DEBUG: the verifier's statistics per program. */
 	static char vlog[5][1 << 16];
 	bool vstats = getenv("RENACER_BPF_DEBUG") != NULL;
@@ -527,7 +615,7 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 {
 	*started = false;
 	phase("start");
-	struct renacer_bpf *skel = load(o, false, err);
+	struct renacer_bpf *skel = load(o, NULL, err);
 	phase("load");
 	if (!skel)
 		return -EPERM;
@@ -1001,15 +1089,20 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		      ((int64_t)rt.tv_nsec - (int64_t)mt.tv_nsec);
 	uint64_t t0 = mono_ns();
 
-	struct renacer_bpf *skel = load(o, true, err);
-	if (!skel)
-		return -EPERM;
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &st, NULL);
-	if (!rb) {
+	struct ring_maker ring;
+	(void)ring_maker_start(&ring, o->bpf_buffer, on_record, &st);
+	struct renacer_bpf *skel = load(o, &ring, err);
+	struct ring_buffer *rb = ring_maker_finish(&ring);
+	if (!skel || !rb) {
 		int e = errno;
-		rn_diag_set(err, "the bpf backend cannot read its ring buffer: %s", strerror(e));
-		renacer_bpf__destroy(skel);
-		return -e;
+		if (skel)
+			rn_diag_set(err, "the bpf backend cannot read its ring buffer: %s", strerror(e));
+		ring_buffer__free(rb);
+		if (ring.fd >= 0)
+			(void)close(ring.fd);
+		if (skel)
+			renacer_bpf__destroy(skel);
+		return skel ? -e : -EPERM;
 	}
 	struct target t = { 0 };
 	int r = o->argv ? spawn_held(o, &t, err) : 0;
@@ -1017,6 +1110,7 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 		r = start(o, skel, &t, err);
 	if (r) {
 		ring_buffer__free(rb);
+		(void)close(ring.fd);
 		renacer_bpf__destroy(skel);
 		return r;
 	}
@@ -1119,6 +1213,7 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 			      "full (raise --bpf-buffer, now %u bytes)\n",
 			      (unsigned long long)lost, (unsigned long long)lost_other, o->bpf_buffer);
 	ring_buffer__free(rb);
+	(void)close(ring.fd);
 	teardown(skel);
 	renacer_bpf__destroy(skel);
 	for (size_t i = 0; i < st.ntasks; i++)
