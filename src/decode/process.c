@@ -827,6 +827,47 @@ RN_SYS_FUNC(setpriority)
 	return RN_DEC_DONE;
 }
 
+/* --- I/O priority --- */
+
+/* IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4): the class above bit 13, the data
+ * below. */
+static void put_ioprio(struct rn_dctx *d, uint64_t v)
+{
+	rn_put(d, "IOPRIO_PRIO_VALUE(");
+	rn_put_xval(d, &rn_xlat_proc_ioprio_class, (v & 0xffff) >> 13, "IOPRIO_CLASS_???");
+	rn_putf(d, ", %u)", (unsigned)(v & 0x1fff));
+}
+
+RN_SYS_FUNC(ioprio_get)
+{
+	if (!d->exiting) {
+		rn_put_xval(d, &rn_xlat_proc_ioprio_who, d->args[0], "IOPRIO_WHO_???");
+		rn_sep(d);
+		put_int(d, d->args[1]);
+		return 0;
+	}
+	if (!d->failed) {
+		/* " (IOPRIO_PRIO_VALUE(...))" after the result. */
+		struct rn_buf *out = d->out;
+		d->out = d->rx;
+		rn_put(d, " (");
+		put_ioprio(d, (uint64_t)d->ret);
+		rn_put(d, ")");
+		d->out = out;
+	}
+	return 0;
+}
+
+RN_SYS_FUNC(ioprio_set)
+{
+	rn_put_xval(d, &rn_xlat_proc_ioprio_who, d->args[0], "IOPRIO_WHO_???");
+	rn_sep(d);
+	put_int(d, d->args[1]);
+	rn_sep(d);
+	put_ioprio(d, d->args[2]);
+	return RN_DEC_DONE;
+}
+
 /* --- scheduling --- */
 
 RN_SYS_FUNC(sched_getscheduler)

@@ -88,7 +88,7 @@ def _same(opts, args, drop=(), seccomp=False):
 SIGNALS = ("rt_sigaction,rt_sigprocmask,rt_sigpending,rt_sigsuspend,rt_sigtimedwait,"
            "rt_sigqueueinfo,rt_tgsigqueueinfo,rt_sigreturn,kill,tkill,tgkill,sigaltstack,pause")
 CHILDREN = "clone,clone3,fork,vfork,wait4,waitid,exit,exit_group"
-RESOURCES = "getrlimit,setrlimit,prlimit64,getrusage,getpriority,setpriority"
+RESOURCES = "getrlimit,setrlimit,prlimit64,getrusage,getpriority,setpriority,ioprio_get,ioprio_set"
 IDS = ("setpgid,getpgid,getsid,setsid,setuid,setgid,setresuid,setresgid,setreuid,setregid,"
        "getresuid,getresgid,setfsuid,setfsgid,getgroups,setgroups,capget,capset")
 SCHED = ("sched_yield,sched_getaffinity,sched_setaffinity,sched_getscheduler,"
