@@ -127,6 +127,10 @@ void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool e
 /* Every byte as \\xNN in quotes (random bytes, handles, binary fields), then
  * "..." when ellipsis. */
 void rn_put_hex(struct rn_dctx *d, const unsigned char *p, size_t n, bool ellipsis);
+/* Result notes (" (flags O_RDWR)"), written with the same printers as the
+ * arguments: between these two the output goes to d->rx. */
+struct rn_buf *rn_rx_begin(struct rn_dctx *d);
+void rn_rx_end(struct rn_dctx *d, struct rn_buf *out);
 /* Bit flags as strace prints them: "A|B|0x40"; "0" (or the name of a 0
  * entry) for 0; "0x40 / * dflt * /" when no name applies (dflt like
  * "O_???"; NULL: the bare number). */

@@ -20,28 +20,15 @@
  * this many descriptors rather than reading unbounded memory. */
 #define FDSET_MAX_FDS (1024 * 64)
 
-/* Result notes (" (flags O_RDWR)") are written with the same printers as
- * arguments by pointing the output at d->rx for a while. */
-static struct rn_buf *rx_begin(struct rn_dctx *d)
-{
-	struct rn_buf *out = d->out;
-	d->out = d->rx;
-	return out;
-}
-
-static void rx_end(struct rn_dctx *d, struct rn_buf *out)
-{
-	d->out = out;
-}
 
 /* " (pfx FLAGS)" into the trailing note after the result. */
 static void rx_flags(struct rn_dctx *d, const char *pfx, const struct rn_xlat *x, uint64_t v)
 {
-	struct rn_buf *out = rx_begin(d);
+	struct rn_buf *out = rn_rx_begin(d);
 	rn_put(d, pfx);
 	rn_put_flags(d, x, v, NULL);
 	rn_put(d, ")");
-	rx_end(d, out);
+	rn_rx_end(d, out);
 }
 
 static void put_off(struct rn_dctx *d, uint64_t v)
@@ -507,20 +494,20 @@ static int fcntl_exit(struct rn_dctx *d, unsigned cmd, uint64_t arg)
 		break;
 	case F_GETFL: {
 		d->rval = RN_RVAL_HEX;
-		struct rn_buf *out = rx_begin(d);
+		struct rn_buf *out = rn_rx_begin(d);
 		rn_put(d, " (flags ");
 		rn_put_open_flags(d, r);
 		rn_put(d, ")");
-		rx_end(d, out);
+		rn_rx_end(d, out);
 		break;
 	}
 	case F_GETSIG:
 		if (r) {
-			struct rn_buf *out = rx_begin(d);
+			struct rn_buf *out = rn_rx_begin(d);
 			rn_put(d, " (");
 			rn_put_signo(d, r);
 			rn_put(d, ")");
-			rx_end(d, out);
+			rn_rx_end(d, out);
 		}
 		break;
 	case F_GETLEASE: {
@@ -860,7 +847,7 @@ static void poll_note(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t ts)
 	}
 	if (!addr || n > UINT64_MAX / esz)
 		return;
-	struct rn_buf *out = rx_begin(d);
+	struct rn_buf *out = rn_rx_begin(d);
 	rn_put(d, " ([");
 	unsigned shown = 0;
 	for (uint64_t i = 0; i < n; i++) {
@@ -888,7 +875,7 @@ static void poll_note(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t ts)
 				(unsigned long long)t[1]);
 	}
 	rn_put(d, ")");
-	rx_end(d, out);
+	rn_rx_end(d, out);
 }
 
 RN_SYS_FUNC(poll)
@@ -1004,7 +991,7 @@ static void select_note(struct rn_dctx *d, uint64_t tv, bool nsec)
 	}
 	if (nfds > FDSET_MAX_FDS)
 		nfds = FDSET_MAX_FDS;
-	struct rn_buf *out = rx_begin(d);
+	struct rn_buf *out = rn_rx_begin(d);
 	rn_put(d, " (");
 	bool any = false;
 	for (int i = 0; i < 3; i++)
@@ -1017,7 +1004,7 @@ static void select_note(struct rn_dctx *d, uint64_t tv, bool nsec)
 				(unsigned long long)t[1]);
 	}
 	rn_put(d, ")");
-	rx_end(d, out);
+	rn_rx_end(d, out);
 }
 
 static void select_args(struct rn_dctx *d)

@@ -266,12 +266,11 @@ RN_SYS_FUNC(membarrier)
 		return 0;
 	d->rval = RN_RVAL_HEX;
 	/* The supported commands, as a flag set. */
-	struct rn_buf *save = d->out;
-	d->out = d->rx;
+	struct rn_buf *save = rn_rx_begin(d);
 	rn_put(d, " (");
 	rn_put_flags(d, &rn_xlat_mem_membarrier_cmds, (uint64_t)d->ret, NULL);
 	rn_put(d, ")");
-	d->out = save;
+	rn_rx_end(d, save);
 	return 0;
 }
 

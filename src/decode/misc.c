@@ -324,11 +324,10 @@ RN_SYS_FUNC(personality)
 		return 0;
 	/* The previous persona, decoded after the hex result. */
 	d->rval = RN_RVAL_HEX;
-	struct rn_buf *save = d->out;
-	d->out = d->rx;
+	struct rn_buf *save = rn_rx_begin(d);
 	rn_put(d, " (");
 	put_persona(d, (uint32_t)d->ret);
 	rn_put(d, ")");
-	d->out = save;
+	rn_rx_end(d, save);
 	return 0;
 }

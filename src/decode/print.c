@@ -349,3 +349,15 @@ void rn_put_hex(struct rn_dctx *d, const unsigned char *p, size_t n, bool ellips
 	*o = '\0';
 	d->out->len += (size_t)(o - w);
 }
+
+struct rn_buf *rn_rx_begin(struct rn_dctx *d)
+{
+	struct rn_buf *out = d->out;
+	d->out = d->rx;
+	return out;
+}
+
+void rn_rx_end(struct rn_dctx *d, struct rn_buf *out)
+{
+	d->out = out;
+}

@@ -848,12 +848,11 @@ RN_SYS_FUNC(ioprio_get)
 	}
 	if (!d->failed) {
 		/* " (IOPRIO_PRIO_VALUE(...))" after the result. */
-		struct rn_buf *out = d->out;
-		d->out = d->rx;
+		struct rn_buf *out = rn_rx_begin(d);
 		rn_put(d, " (");
 		put_ioprio(d, (uint64_t)d->ret);
 		rn_put(d, ")");
-		d->out = out;
+		rn_rx_end(d, out);
 	}
 	return 0;
 }
