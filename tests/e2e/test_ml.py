@@ -227,9 +227,94 @@ def test_hpu_report_on_stdout(tmp_path):
     # would not pay for this size).
     assert re.search(r"HPU Backend: (GPU not used: [^;]+; CPU \(OpenBLAS, \d+ threads?\)|GPU \(cuBLAS)", out), out
     assert re.search(r"Compute time: \d+us", out)
-    assert "--- Correlation Matrix ---" in out and "--- K-means Clustering ---" in out
+    assert "--- Syscall Correlation Matrix ---" in out and "--- K-means Clustering ---" in out
     assert re.search(r"Cluster \d \((I/O-heavy|Waiting|Memory|Process|Mixed)\): \d+ syscalls?, [\d.]+% of syscall time", out)
     assert "Recommendations:" in out
+
+
+def site_lines(src_name):
+    """{SITE name: 1-based line} of a fixture's source."""
+    src = open(os.path.join(os.path.dirname(__file__), "..", "fixtures", src_name)).read().split("\n")
+    return {m.group(1): n + 1 for n, line in enumerate(src) for m in [re.search(r"SITE (\w+)", line)] if m}
+
+
+def test_hpu_hotspots_are_functions_with_source(tmp_path):
+    """--hpu-analysis --source: the hotspots are the program's functions
+    (tests/fixtures/hpu_phases: three phases in four functions). The two
+    functions busy together correlate, the phases do not, each function
+    lists its syscalls and the line of its slowest call, and the sleeping
+    one forms a "Waiting" cluster with advice about waiting."""
+    p = subprocess.run([RENACER, "-q", "-o", os.devnull, "--source", "--hpu-analysis", "--",
+                        fixture("hpu_phases")], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert re.search(r"Calls: \d+ in \d+ functions of the program", out), out
+    assert "--- Function Correlation Matrix ---" in out
+    # rows and columns are the same functions, in the same order
+    matrix = out.split("--- Function Correlation Matrix ---\n")[1].split("\n\n")[0].splitlines()[1:]
+    rows = [(r[:re.search(r" +-?\d\.\d{3}", r).start()].strip(), [float(v) for v in re.findall(r"-?\d\.\d{3}", r)])
+            for r in matrix if re.search(r"\d\.\d{3}", r)]
+    names = [n for n, _ in rows]
+    corr = {n: dict(zip(names, vals)) for n, vals in rows}
+    for f in ("load_config", "read_chunk", "write_report", "wait_for_peer"):
+        assert f in corr, out
+        assert corr[f][f] == 1.0
+    assert corr["load_config"]["read_chunk"] > 0.9
+    assert corr["write_report"]["load_config"] < 0.3
+    assert corr["wait_for_peer"]["write_report"] < 0.3
+    assert re.search(r"load_config ~ read_chunk: r = (0\.9\d|1\.00) \(busy in the same parts", out)
+    sites = site_lines("hpu_phases.c")
+    members = dict(re.findall(r"^  - (\w+): (.*)$", out, re.M))
+    assert re.match(r"2002 calls, .*\(write 100%%.*; slowest at \S*hpu_phases\.c:(%d|%d) in write_report\)"
+                    % (sites["report_write"], sites["report_open"]), members["write_report"])
+    assert re.match(r"400 calls, .*\(read 100%%; slowest at \S*hpu_phases\.c:%d in read_chunk\)"
+                    % sites["read_chunk"], members["read_chunk"])
+    assert re.match(r"800 calls, .*\((openat|close) \d+%%, (openat|close) \d+%%; slowest at \S*hpu_phases\.c:(%d|%d) "
+                    r"in load_config\)" % (sites["load_open"], sites["load_close"]), members["load_config"])
+    assert re.match(r"20 calls, avg \d\.\d+ ms, .*\(clock_nanosleep 100%%; slowest at \S*hpu_phases\.c:%d "
+                    r"in wait_for_peer\)" % sites["peer_sleep"], members["wait_for_peer"])
+    # the cluster holding wait_for_peer (60 ms of sleep, most of the time) waits
+    clusters = re.findall(r"^Cluster (\d+) \((\S+)\): \d+ functions?, ([\d.]+)% of syscall time\n((?:  - .*\n)+)",
+                          out, re.M)
+    waiting = [c for c in clusters if "  - wait_for_peer:" in c[3]]
+    assert waiting and waiting[0][1] == "Waiting", out
+    assert re.search(r"Cluster %s \(Waiting, [\d.]+%% of time: wait_for_peer[^)]*\): blocked [\d.]+ ms per call"
+                     % waiting[0][0], out)
+    # calls before main (the loader, libc's start-up) are no function of the program
+    assert re.search(r"^  - \(outside the program's code\): \d+ calls", out, re.M), out
+
+
+def test_hpu_analysis_in_json(tmp_path):
+    """--format json --hpu-analysis: the report's numbers as a member of
+    the document, valid against the schema, the same hotspots as the
+    text report's clusters."""
+    import jsonschema
+    p = subprocess.run([RENACER, "--format", "json", "--hpu-analysis", "--", fixture("hpu_phases")],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    text, doc = p.stdout.split("\n=== HPU Analysis Report ===")[0], None
+    doc = json.loads(text)
+    schema = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                                         "renacer-json-v1.schema.json")))
+    jsonschema.validate(doc, schema)
+    h = doc["hpu_analysis"]
+    assert h["unit"] == "syscall"
+    names = [x["name"] for x in h["hotspots"]]
+    assert {"write", "read", "openat", "close", "clock_nanosleep"} <= set(names)
+    by = {x["name"]: x for x in h["hotspots"]}
+    assert by["write"]["calls"] == sum(1 for c in doc["syscalls"] if c["name"] == "write")
+    assert by["read"]["calls"] == sum(1 for c in doc["syscalls"] if c["name"] == "read") >= 400
+    totals = [x["total_us"] for x in h["hotspots"]]
+    assert totals == sorted(totals, reverse=True)
+    n = min(len(names), 64)
+    assert len(h["correlation"]) == n and all(len(r) == n for r in h["correlation"])
+    assert all(abs(h["correlation"][i][i] - 1) < 1e-3 for i in range(n) if by[names[i]]["calls"] > 1)
+    wait = h["clusters"][by["clock_nanosleep"]["cluster"]]
+    assert wait["kind"] == "Waiting" and "blocked" in wait["recommendation"]
+    assert abs(sum(c["share_pct"] for c in h["clusters"]) - 100) < 0.1
+    assert sum(c["members"] for c in h["clusters"]) == len(names)
+    hpu = p.stdout.split("\n=== HPU Analysis Report ===")[1]
+    assert "HPU Backend: " + h["backend"] in hpu
 
 
 def test_auto_mode_summary(tmp_path):

@@ -395,18 +395,109 @@ static void test_call_features(void **state)
 	rn_ml_feature_format(RN_MLF_SYSCALL, w1[RN_MLF_SYSCALL], buf, sizeof(buf));
 	assert_string_equal(buf, "write");
 
-	struct rn_ml_syscall_agg *agg;
-	size_t n;
-	assert_int_equal(rn_ml_syscall_aggregates(st, &agg, &n), 0);
-	assert_int_equal(n, 2);
+	struct rn_ml_hotspots h;
+	assert_int_equal(rn_ml_hotspots(st, RN_ML_BY_SYSCALL, &h), 0);
+	assert_int_equal(h.n, 2);
 	/* most total time first: write 108 us, nanosleep 100 us */
-	assert_int_equal(agg[0].nr, SYS_write);
-	assert_int_equal(agg[0].calls, 2);
-	assert_true(fabs(agg[0].avg_us - 54) < 1e-9);
-	assert_int_equal(agg[1].nr, SYS_nanosleep);
-	free(agg);
+	assert_int_equal(h.v[0].nr, SYS_write);
+	assert_string_equal(h.v[0].name, "write");
+	assert_int_equal(h.v[0].calls, 2);
+	assert_true(fabs(h.v[0].avg_us - 54) < 1e-9);
+	assert_true(fabs(h.v[0].kind_us[RN_MLK_IO] - 108) < 1e-9);
+	assert_int_equal(h.v[1].nr, SYS_nanosleep);
+	assert_true(fabs(h.v[1].kind_us[RN_MLK_WAIT] - 100) < 1e-9);
+	/* every call points at its own hotspot */
+	assert_int_equal(h.unit[0], 0);
+	assert_int_equal(h.unit[1], 1);
+	assert_int_equal(h.unit[2], 0);
+	rn_ml_hotspots_done(&h);
 	rn_ml_matrix_done(&m);
 	rn_store_free(st);
+}
+
+/* With source locations, the hotspots are functions: calls of one function
+ * add up whatever their syscalls, its top syscalls and kinds are its own,
+ * and the activity matrix counts calls per function per slice. */
+static void test_hotspots_by_function(void **state)
+{
+	(void)state;
+	static const struct rn_srcloc load = {.file = "app.c", .line = 10, .function = "load",
+					      .module = "app", .user = true};
+	static const struct rn_srcloc load2 = {.file = "app.c", .line = 12, .function = "load",
+					       .module = "app", .user = true};
+	static const struct rn_srcloc nap = {.file = "app.c", .line = 30, .function = "nap",
+					     .module = "app", .user = true};
+	static const struct rn_srcloc anon = {.module = "libx.so"};
+	struct rn_store *st = rn_store_new();
+	const struct rn_srcloc *where[] = {&load, &load2, &load, &nap, &anon, NULL};
+	const int nrs[] = {SYS_openat, SYS_read, SYS_read, SYS_nanosleep, SYS_write, SYS_getpid};
+	const uint64_t durs[] = {20, 50, 30, 500, 5, 1};
+	for (size_t i = 0; i < 6; i++) {
+		add_call(st, 10, nrs[i], 1000 * (i + 1), durs[i], 3, 10);
+		st->src[i] = where[i];
+	}
+	struct rn_ml_hotspots h;
+	assert_int_equal(rn_ml_hotspots(st, RN_ML_BY_FUNCTION, &h), 0);
+	assert_int_equal(h.n, 4);
+	assert_string_equal(h.v[0].name, "nap");
+	assert_string_equal(h.v[1].name, "load");
+	assert_string_equal(h.v[2].name, "?? in libx.so");
+	assert_string_equal(h.v[3].name, "(outside the program's code)");
+	const struct rn_ml_hotspot *l = &h.v[1];
+	assert_int_equal(l->calls, 3);
+	assert_true(fabs(l->total_us - 100) < 1e-9);
+	/* read 80 us, openat 20 us */
+	assert_int_equal(l->nr, SYS_read);
+	assert_int_equal(l->top_nr[0], SYS_read);
+	assert_true(fabs(l->top_us[0] - 80) < 1e-9);
+	assert_int_equal(l->top_nr[1], SYS_openat);
+	assert_int_equal(l->top_nr[2], -2);
+	assert_true(fabs(l->kind_us[RN_MLK_IO] - 100) < 1e-9);
+	/* its slowest call was the read on line 12 */
+	assert_ptr_equal(l->site, &load2);
+	assert_true(fabs(h.v[0].kind_us[RN_MLK_WAIT] - 500) < 1e-9);
+	const uint32_t want[] = {1, 1, 1, 0, 2, 3};
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(h.unit[i], want[i]);
+	/* 6 calls over 5 ms in 5 slices: one call per slice but the last two */
+	struct rn_ml_matrix act;
+	assert_int_equal(rn_ml_activity_matrix(st, &h, 5, &act), 0);
+	assert_int_equal(act.rows, 5);
+	assert_int_equal(act.cols, 4);
+	assert_true(rn_ml_row(&act, 0)[1] == 1); /* load's openat */
+	assert_true(rn_ml_row(&act, 2)[1] == 1); /* load's second read */
+	assert_true(rn_ml_row(&act, 3)[0] == 1); /* nap */
+	assert_true(rn_ml_row(&act, 4)[2] == 1 && rn_ml_row(&act, 4)[3] == 1);
+	rn_ml_matrix_done(&act);
+	/* the clustering matrix: standardized columns (mean 0) */
+	struct rn_ml_matrix hm;
+	assert_int_equal(rn_ml_hotspot_matrix(&h, &hm), 0);
+	for (size_t j = 0; j < 3; j++) {
+		double sum = 0;
+		for (size_t i = 0; i < hm.rows; i++)
+			sum += rn_ml_row(&hm, i)[j];
+		assert_true(fabs(sum) < 1e-4);
+	}
+	/* nap: the slowest on average, so the largest avg-time value */
+	for (size_t i = 1; i < hm.rows; i++)
+		assert_true(rn_ml_row(&hm, 0)[0] > rn_ml_row(&hm, i)[0]);
+	rn_ml_matrix_done(&hm);
+	rn_ml_hotspots_done(&h);
+	rn_store_free(st);
+}
+
+static void test_kind_of(void **state)
+{
+	(void)state;
+	assert_int_equal(rn_ml_kind_of(SYS_read), RN_MLK_IO);
+	assert_int_equal(rn_ml_kind_of(SYS_newfstatat), RN_MLK_IO);
+	assert_int_equal(rn_ml_kind_of(SYS_futex), RN_MLK_WAIT);
+	assert_int_equal(rn_ml_kind_of(SYS_wait4), RN_MLK_WAIT);
+	assert_int_equal(rn_ml_kind_of(SYS_mmap), RN_MLK_MEMORY);
+	/* execve names a file, but starting a program is process management */
+	assert_int_equal(rn_ml_kind_of(SYS_execve), RN_MLK_PROCESS);
+	assert_int_equal(rn_ml_kind_of(SYS_clone), RN_MLK_PROCESS);
+	assert_int_equal(rn_ml_kind_of(-1), RN_MLK_OTHER);
 }
 
 /* On a machine with a CUDA GPU: cuBLAS's Z^T Z equals OpenBLAS's. */
@@ -452,6 +543,8 @@ int main(void)
 	    cmocka_unit_test(test_model_round_trip),
 	    cmocka_unit_test(test_model_bad_files),
 	    cmocka_unit_test(test_call_features),
+	    cmocka_unit_test(test_hotspots_by_function),
+	    cmocka_unit_test(test_kind_of),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,7 +120,8 @@ void rn_ml_analysis_free(struct rn_ml_analysis *a)
 		return;
 	rn_ml_matrix_done(&a->feat);
 	free(a->sys);
-	free(a->agg);
+	rn_ml_hotspots_done(&a->bysys);
+	rn_ml_hotspots_done(&a->hot);
 	free(a->corr);
 	free(a->hpu_labels);
 	rn_ml_kmeans_done(&a->km_res);
@@ -221,17 +222,21 @@ static int rank_above(const struct rn_ml_analysis *a, const double *v, size_t n,
 	return 0;
 }
 
-/* Hotspot clusters: k from the number of syscalls, as the original. */
-static size_t hpu_clusters(size_t nsys)
+/* Hotspot clusters: k from the number of hotspots, as the original. */
+static size_t hpu_clusters(size_t n)
 {
-	return nsys <= 2 ? 1 : nsys <= 5 ? 2 : nsys <= 10 ? 3 : 4;
+	return n <= 2 ? 1 : n <= 5 ? 2 : n <= 10 ? 3 : 4;
 }
 
 static int run_hpu(struct rn_ml_analysis *a)
 {
-	size_t n = a->nagg;
 	uint64_t t0 = now_us();
 	a->blas_threads = rn_ml_blas_threads();
+	/* With --source, the hotspots are the program's functions: which of
+	 * its code is busy at the same time, and which costs the most. */
+	if (rn_ml_hotspots(a->st, a->o->source ? RN_ML_BY_FUNCTION : RN_ML_BY_SYSCALL, &a->hot) < 0)
+		return -ENOMEM;
+	size_t n = a->hot.n;
 	if (n == 0)
 		return 0;
 	a->nslices = a->st->len / 50;
@@ -242,35 +247,16 @@ static int run_hpu(struct rn_ml_analysis *a)
 	struct rn_ml_matrix act, agg;
 	a->corr = calloc(n * n, sizeof(float));
 	a->hpu_labels = calloc(n, sizeof(uint32_t));
-	if (!a->corr || !a->hpu_labels ||
-	    rn_ml_activity_matrix(a->st, a->agg, n, a->nslices, &act) < 0)
+	if (!a->corr || !a->hpu_labels || rn_ml_activity_matrix(a->st, &a->hot, a->nslices, &act) < 0)
 		return -ENOMEM;
 	/* --hpu-cpu-only: OpenBLAS even when a GPU would be quicker. */
 	int r = rn_ml_correlation(&act, a->corr, a->o->hpu_cpu_only ? RN_ML_BLAS : RN_ML_AUTO,
 				  a->hpu_engine, sizeof(a->hpu_engine));
 	rn_ml_matrix_done(&act);
-	if (r < 0 || rn_ml_aggregate_matrix(a->agg, n, &agg) < 0)
+	/* Clusters of hotspots by how slow, how frequent and how costly they
+	 * are (log scale, standardized). */
+	if (r < 0 || rn_ml_hotspot_matrix(&a->hot, &agg) < 0)
 		return -ENOMEM;
-	/* Clusters of syscalls by how slow, how frequent and how costly they
-	 * are: log scale, then standardized, so no column dominates. */
-	for (size_t j = 0; j < agg.cols; j++) {
-		double s = 0, ss = 0;
-		for (size_t i = 0; i < n; i++) {
-			float *v = &rn_ml_row(&agg, i)[j];
-			*v = (float)log1p(*v);
-			s += *v;
-		}
-		double m = s / (double)n;
-		for (size_t i = 0; i < n; i++) {
-			double d = rn_ml_row(&agg, i)[j] - m;
-			ss += d * d;
-		}
-		double sd = sqrt(ss / (double)n);
-		for (size_t i = 0; i < n; i++) {
-			float *v = &rn_ml_row(&agg, i)[j];
-			*v = sd > 0 ? (float)((*v - m) / sd) : 0.0f;
-		}
-	}
 	a->hpu_k = hpu_clusters(n);
 	struct rn_ml_kmeans km;
 	r = rn_ml_kmeans(&agg, a->hpu_k, a->o->seed, 100, &km);
@@ -437,9 +423,9 @@ int rn_ml_analysis_run(struct rn_ml_analysis *a)
 	a->ran = true;
 	int r = sys_stats(a);
 	if (r == 0)
-		r = rn_ml_syscall_aggregates(a->st, &a->agg, &a->nagg);
-	for (size_t i = 0; r == 0 && i < a->nagg; i++)
-		a->syscall_us += a->agg[i].total_us;
+		r = rn_ml_hotspots(a->st, RN_ML_BY_SYSCALL, &a->bysys);
+	for (size_t i = 0; r == 0 && i < a->bysys.n; i++)
+		a->syscall_us += a->bysys.v[i].total_us;
 	if (r == 0 && (a->km || a->forest || a->ae))
 		r = rn_ml_call_features(a->st, &a->feat);
 	if (r == 0 && a->hpu)

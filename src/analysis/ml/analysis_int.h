@@ -36,15 +36,15 @@ struct rn_ml_analysis {
 
 	struct rn_ml_matrix feat; /* per call, RN_MLF_COUNT columns */
 	struct ml_sysstat *sys;   /* by syscall slot (nr + 1; 0 unknown) */
-	struct rn_ml_syscall_agg *agg;
-	size_t nagg;
-	double syscall_us; /* total time in syscalls */
+	struct rn_ml_hotspots bysys; /* per syscall */
+	double syscall_us;	     /* total time in syscalls */
 
 	/* --hpu-analysis */
-	float *corr; /* nagg x nagg */
+	struct rn_ml_hotspots hot; /* per syscall, or per function with --source */
+	float *corr;		   /* hot.n x hot.n */
 	size_t nslices;
 	size_t hpu_k;
-	uint32_t *hpu_labels; /* nagg */
+	uint32_t *hpu_labels; /* hot.n */
 	double hpu_sil;
 	uint64_t hpu_us;
 	int blas_threads;

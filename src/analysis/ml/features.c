@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hmap.h"
 #include "decode/syscalls.h"
 
 #define BURST_GAPS 16
@@ -218,75 +219,249 @@ int rn_ml_call_features(const struct rn_store *st, struct rn_ml_matrix *ret)
 	return 0;
 }
 
-static int by_total(const void *a, const void *b)
+enum rn_ml_kind rn_ml_kind_of(int nr)
 {
-	const struct rn_ml_syscall_agg *x = a, *y = b;
-	if (x->total_us != y->total_us)
-		return x->total_us > y->total_us ? -1 : 1;
-	return (x->nr > y->nr) - (x->nr < y->nr);
+	static const char *const waits[] = {
+	    "nanosleep", "clock_nanosleep", "poll",        "ppoll",         "select",
+	    "pselect6",  "epoll_wait",      "epoll_pwait", "epoll_pwait2",  "futex",
+	    "wait4",     "waitid",          "pause",       "rt_sigsuspend", "rt_sigtimedwait"};
+	const struct rn_sysent *e = rn_syscall_get(nr);
+	if (!e || !e->name)
+		return RN_MLK_OTHER;
+	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
+		if (!strcmp(e->name, waits[i]))
+			return RN_MLK_WAIT;
+	if (e->classes & RN_TC_MEMORY)
+		return RN_MLK_MEMORY;
+	if (e->classes & (RN_TC_PROCESS | RN_TC_SIGNAL))
+		return RN_MLK_PROCESS;
+	if (e->classes & (RN_TC_DESC | RN_TC_FILE | RN_TC_NETWORK | RN_TC_IPC))
+		return RN_MLK_IO;
+	return RN_MLK_OTHER;
 }
 
-int rn_ml_syscall_aggregates(const struct rn_store *st, struct rn_ml_syscall_agg **ret,
-			     size_t *ret_n)
+static int by_total(const void *a, const void *b)
 {
-	struct rn_ml_syscall_agg *all = calloc(RN_NSYSCALLS + 1, sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	uint64_t t0 = UINT64_MAX, t1 = 0;
+	const struct rn_ml_hotspot *x = a, *y = b;
+	if (x->total_us != y->total_us)
+		return x->total_us > y->total_us ? -1 : 1;
+	if (x->nr != y->nr)
+		return (x->nr > y->nr) - (x->nr < y->nr);
+	return strcmp(x->name, y->name);
+}
+
+/* A function's hotspot key: the interned function name and module. */
+struct fn_key {
+	const char *function, *module;
+};
+
+static char *unit_name(enum rn_ml_unit by, int nr, const struct rn_srcloc *loc)
+{
+	char buf[512];
+	if (by == RN_ML_BY_SYSCALL)
+		return strdup(rn_ml_syscall_name(nr));
+	if (!loc)
+		return strdup("(outside the program's code)");
+	if (loc->function)
+		return strdup(loc->function);
+	(void)snprintf(buf, sizeof(buf), "?? in %s", loc->module ? loc->module : "an unknown module");
+	return strdup(buf);
+}
+
+/* Each call's unit: its syscall's slot, or its function's entry in fns. */
+static int assign_units(const struct rn_store *st, enum rn_ml_unit by, uint32_t *unit,
+			size_t *nunits)
+{
+	if (by == RN_ML_BY_SYSCALL) {
+		for (size_t i = 0; i < st->len; i++)
+			unit[i] = (uint32_t)slot(st->nr[i]);
+		*nunits = RN_NSYSCALLS + 1;
+		return 0;
+	}
+	struct rn_hmap fns;
+	rn_hmap_init(&fns, sizeof(uint32_t));
 	for (size_t i = 0; i < st->len; i++) {
-		struct rn_ml_syscall_agg *a = &all[slot(st->nr[i])];
-		a->calls++;
-		a->total_us += (double)st->dur_ns[i] / 1e3;
+		const struct rn_srcloc *l = st->src[i];
+		struct fn_key k = {l ? l->function : NULL, l ? l->module : NULL};
+		if (l && !l->function && !l->module)
+			k.module = "";
+		size_t before = fns.n;
+		uint32_t *v = rn_hmap_get(&fns, &k, sizeof(k));
+		if (!v) {
+			rn_hmap_done(&fns);
+			return -ENOMEM;
+		}
+		if (fns.n != before)
+			*v = (uint32_t)before;
+		unit[i] = *v;
+	}
+	*nunits = fns.n;
+	rn_hmap_done(&fns);
+	return 0;
+}
+
+/* Keep the RN_ML_HOT_TOP syscalls with the most time. */
+static void top_insert(struct rn_ml_hotspot *h, int nr, double us)
+{
+	for (size_t k = 0; k < RN_ML_HOT_TOP; k++) {
+		if (h->top_nr[k] != -2 && us <= h->top_us[k])
+			continue;
+		memmove(&h->top_nr[k + 1], &h->top_nr[k], (RN_ML_HOT_TOP - 1 - k) * sizeof(int));
+		memmove(&h->top_us[k + 1], &h->top_us[k], (RN_ML_HOT_TOP - 1 - k) * sizeof(double));
+		h->top_nr[k] = nr;
+		h->top_us[k] = us;
+		return;
+	}
+}
+
+int rn_ml_hotspots(const struct rn_store *st, enum rn_ml_unit by, struct rn_ml_hotspots *ret)
+{
+	struct rn_ml_hotspots h = {.by = by};
+	size_t nunits = 0;
+	h.unit = malloc((st->len ? st->len : 1) * sizeof(uint32_t));
+	if (!h.unit || assign_units(st, by, h.unit, &nunits) < 0) {
+		free(h.unit);
+		return -ENOMEM;
+	}
+	struct rn_ml_hotspot *all = calloc(nunits ? nunits : 1, sizeof(*all));
+	size_t *costly = malloc((nunits ? nunits : 1) * sizeof(size_t));
+	uint32_t *order = malloc((nunits ? nunits : 1) * sizeof(uint32_t));
+	/* (unit, syscall) -> time, for each unit's top syscalls */
+	struct rn_hmap mix;
+	rn_hmap_init(&mix, sizeof(double));
+	int r = all && costly && order ? 0 : -ENOMEM;
+	uint64_t t0 = UINT64_MAX, t1 = 0;
+	for (size_t i = 0; r == 0 && i < st->len; i++) {
+		struct rn_ml_hotspot *a = &all[h.unit[i]];
+		double us = (double)st->dur_ns[i] / 1e3;
+		size_t *c = &costly[h.unit[i]];
+		if (!a->calls++ || st->dur_ns[i] > st->dur_ns[*c])
+			*c = i;
+		a->total_us += us;
+		a->kind_us[rn_ml_kind_of(st->nr[i])] += us;
+		int32_t key[2] = {(int32_t)h.unit[i], st->nr[i]};
+		double *m = rn_hmap_get(&mix, key, sizeof(key));
+		if (!m)
+			r = -ENOMEM;
+		else
+			*m += us;
 		if (st->ts_ns[i] < t0)
 			t0 = st->ts_ns[i];
 		if (st->ts_ns[i] + st->dur_ns[i] > t1)
 			t1 = st->ts_ns[i] + st->dur_ns[i];
 	}
+	for (size_t u = 0; r == 0 && u < nunits; u++)
+		for (size_t k = 0; k < RN_ML_HOT_TOP; k++)
+			all[u].top_nr[k] = -2;
+	for (size_t e = 0; r == 0 && e < mix.n; e++) {
+		size_t klen;
+		const int32_t *key = rn_hmap_key(&mix, e, &klen);
+		top_insert(&all[key[0]], key[1], *(double *)rn_hmap_val(&mix, e));
+	}
+	rn_hmap_done(&mix);
 	double span_s = t1 > t0 ? (double)(t1 - t0) / 1e9 : 0;
 	size_t n = 0;
-	for (size_t s = 0; s <= RN_NSYSCALLS; s++) {
-		if (!all[s].calls)
+	for (size_t u = 0; r == 0 && u < nunits; u++) {
+		if (!all[u].calls)
 			continue;
-		struct rn_ml_syscall_agg a = all[s];
-		a.nr = s ? (int)s - 1 : -1;
+		struct rn_ml_hotspot a = all[u];
+		if (by == RN_ML_BY_SYSCALL) {
+			a.nr = u ? (int)u - 1 : -1;
+			a.site = NULL;
+		} else {
+			a.nr = a.top_nr[0];
+			a.site = st->src[costly[u]];
+		}
+		a.name = unit_name(by, a.nr, st->src[costly[u]]);
+		if (!a.name)
+			r = -ENOMEM;
 		a.avg_us = a.total_us / (double)a.calls;
 		a.per_sec = span_s > 0 ? (double)a.calls / span_s : (double)a.calls;
+		order[n] = (uint32_t)u;
 		all[n++] = a;
 	}
-	qsort(all, n, sizeof(*all), by_total);
-	*ret = all;
-	*ret_n = n;
+	/* Sort, then renumber every call's unit: old index -> position. */
+	struct {
+		struct rn_ml_hotspot h;
+		uint32_t old;
+	} *tmp = r == 0 ? malloc((n ? n : 1) * sizeof(*tmp)) : NULL;
+	if (!tmp) {
+		for (size_t k = 0; k < n; k++)
+			free(all[k].name);
+		free(all);
+		free(costly);
+		free(order);
+		free(h.unit);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++) {
+		tmp[k].h = all[k];
+		tmp[k].old = order[k];
+	}
+	qsort(tmp, n, sizeof(*tmp), by_total);
+	uint32_t *pos = order; /* reused: old index -> new */
+	for (size_t k = 0; k < n; k++) {
+		all[k] = tmp[k].h;
+		pos[tmp[k].old] = (uint32_t)k;
+	}
+	for (size_t i = 0; i < st->len; i++)
+		h.unit[i] = pos[h.unit[i]];
+	free(tmp);
+	free(costly);
+	free(order);
+	h.v = all;
+	h.n = n;
+	*ret = h;
 	return 0;
 }
 
-int rn_ml_aggregate_matrix(const struct rn_ml_syscall_agg *agg, size_t n, struct rn_ml_matrix *ret)
+void rn_ml_hotspots_done(struct rn_ml_hotspots *h)
+{
+	for (size_t k = 0; k < h->n; k++)
+		free(h->v[k].name);
+	free(h->v);
+	free(h->unit);
+	memset(h, 0, sizeof(*h));
+}
+
+int rn_ml_hotspot_matrix(const struct rn_ml_hotspots *h, struct rn_ml_matrix *ret)
 {
 	struct rn_ml_matrix m;
+	size_t n = h->n;
 	if (rn_ml_matrix_init(&m, n, 3) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		float *row = rn_ml_row(&m, i);
-		row[0] = (float)agg[i].avg_us;
-		row[1] = (float)agg[i].per_sec;
-		row[2] = (float)agg[i].total_us;
+		row[0] = (float)log1p(h->v[i].avg_us);
+		row[1] = (float)log1p(h->v[i].per_sec);
+		row[2] = (float)log1p(h->v[i].total_us);
+	}
+	/* standardized, so no column dominates the distances */
+	for (size_t j = 0; j < 3; j++) {
+		double s = 0, ss = 0;
+		for (size_t i = 0; i < n; i++)
+			s += rn_ml_row(&m, i)[j];
+		double mean = n ? s / (double)n : 0;
+		for (size_t i = 0; i < n; i++) {
+			double d = rn_ml_row(&m, i)[j] - mean;
+			ss += d * d;
+		}
+		double sd = n ? sqrt(ss / (double)n) : 0;
+		for (size_t i = 0; i < n; i++) {
+			float *v = &rn_ml_row(&m, i)[j];
+			*v = sd > 0 ? (float)((*v - mean) / sd) : 0.0f;
+		}
 	}
 	*ret = m;
 	return 0;
 }
 
-int rn_ml_activity_matrix(const struct rn_store *st, const struct rn_ml_syscall_agg *agg, size_t n,
+int rn_ml_activity_matrix(const struct rn_store *st, const struct rn_ml_hotspots *h,
 			  size_t nslices, struct rn_ml_matrix *ret)
 {
 	struct rn_ml_matrix m;
-	int *col = malloc((RN_NSYSCALLS + 1) * sizeof(int));
-	if (!col || !nslices || rn_ml_matrix_init(&m, nslices, n) < 0) {
-		free(col);
+	if (!nslices || rn_ml_matrix_init(&m, nslices, h->n) < 0)
 		return -ENOMEM;
-	}
-	for (size_t s = 0; s <= RN_NSYSCALLS; s++)
-		col[s] = -1;
-	for (size_t j = 0; j < n; j++)
-		col[slot(agg[j].nr)] = (int)j;
 	uint64_t t0 = UINT64_MAX, t1 = 0;
 	for (size_t i = 0; i < st->len; i++) {
 		if (st->ts_ns[i] < t0)
@@ -296,15 +471,11 @@ int rn_ml_activity_matrix(const struct rn_store *st, const struct rn_ml_syscall_
 	}
 	double span = t1 > t0 ? (double)(t1 - t0) : 1.0;
 	for (size_t i = 0; i < st->len; i++) {
-		int c = col[slot(st->nr[i])];
-		if (c < 0)
-			continue;
 		size_t b = (size_t)((double)(st->ts_ns[i] - t0) / span * (double)nslices);
 		if (b >= nslices)
 			b = nslices - 1;
-		rn_ml_row(&m, b)[c] += 1.0f;
+		rn_ml_row(&m, b)[h->unit[i]] += 1.0f;
 	}
-	free(col);
 	*ret = m;
 	return 0;
 }

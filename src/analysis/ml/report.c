@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "analysis/latency.h"
 #include "decode/syscalls.h"
+#include "symbolize/symbolize.h"
 
 static const char *sysname(const struct rn_ml_analysis *a, size_t call)
 {
@@ -58,50 +59,133 @@ static void call_list(FILE *f, const char *what, const size_t *v, size_t n)
 
 /* --- HPU --- */
 
-static bool is_wait(const char *name)
-{
-	static const char *const waits[] = {
-	    "nanosleep", "clock_nanosleep", "poll",        "ppoll",         "select",
-	    "pselect6",  "epoll_wait",      "epoll_pwait", "epoll_pwait2",  "futex",
-	    "wait4",     "waitid",          "pause",       "rt_sigsuspend", "rt_sigtimedwait"};
-	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
-		if (!strcmp(name, waits[i]))
-			return true;
-	return false;
-}
+static const char *const kind_name[RN_MLK_COUNT] = {"I/O-heavy", "Waiting", "Memory", "Process",
+						    "Mixed"};
 
-enum kind { K_IO, K_WAIT, K_MEMORY, K_PROCESS, K_OTHER, K_COUNT };
-
-static enum kind kind_of(int nr)
-{
-	const struct rn_sysent *e = rn_syscall_get(nr);
-	if (!e || !e->name)
-		return K_OTHER;
-	if (is_wait(e->name))
-		return K_WAIT;
-	if (e->classes & RN_TC_MEMORY)
-		return K_MEMORY;
-	if (e->classes & (RN_TC_DESC | RN_TC_FILE | RN_TC_NETWORK | RN_TC_IPC))
-		return K_IO;
-	if (e->classes & (RN_TC_PROCESS | RN_TC_SIGNAL))
-		return K_PROCESS;
-	return K_OTHER;
-}
-
-static const char *const kind_name[K_COUNT] = {"I/O-heavy", "Waiting", "Memory", "Process",
-					       "Mixed"};
-static const char *const kind_advice[K_COUNT] = {
-    "many I/O calls: batch them (larger buffers, fewer reads/writes), or make them async",
-    ("time spent blocked (sleep, poll, futex, wait): idle time or contention, not work; check "
-     "what it waits for"),
-    "frequent mapping changes: reuse buffers or pool allocations",
-    "process and signal management: do more work per process",
-    "see which code makes these calls: --function-time --source",
+/* A cluster of hotspots: its members' totals, and what it is. */
+struct hpu_cluster {
+	size_t members;
+	uint64_t calls;
+	double us, share; /* time, and its percentage of all syscall time */
+	double kind_us[RN_MLK_COUNT];
+	enum rn_ml_kind kind; /* RN_MLK_OTHER: no kind has most of its time */
 };
+
+static void hpu_cluster(const struct rn_ml_analysis *a, size_t c, struct hpu_cluster *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; i < a->hot.n; i++) {
+		const struct rn_ml_hotspot *h = &a->hot.v[i];
+		if (a->hpu_labels[i] != c)
+			continue;
+		k->members++;
+		k->calls += h->calls;
+		k->us += h->total_us;
+		for (int j = 0; j < RN_MLK_COUNT; j++)
+			k->kind_us[j] += h->kind_us[j];
+	}
+	enum rn_ml_kind best = RN_MLK_OTHER;
+	for (int j = 0; j < RN_MLK_COUNT; j++)
+		if (k->kind_us[j] > k->kind_us[best])
+			best = (enum rn_ml_kind)j;
+	/* A kind that is not most of the cluster's time is no name. */
+	k->kind = k->us > 0 && k->kind_us[best] >= 0.6 * k->us ? best : RN_MLK_OTHER;
+	k->share = a->syscall_us > 0 ? 100.0 * k->us / a->syscall_us : 0;
+}
+
+/* What to do about a cluster, from what its calls are and cost. */
+static void hpu_advice(const struct rn_ml_analysis *a, const struct hpu_cluster *k, char *buf,
+		       size_t len)
+{
+	char avg[64];
+	fmt_us(k->calls ? k->us / (double)k->calls : 0, avg, sizeof(avg));
+	if (k->share < 5) {
+		(void)snprintf(buf, len, "little time here (%llu calls): nothing to gain",
+			       (unsigned long long)k->calls);
+		return;
+	}
+	double avg_us = k->calls ? k->us / (double)k->calls : 0;
+	switch (k->kind) {
+	case RN_MLK_IO:
+		if (avg_us >= 1000)
+			(void)snprintf(buf, len,
+				       "slow I/O: %llu calls of %s on average; the device or peer "
+				       "is slow: take them off the critical path (async, prefetch) "
+				       "or cache what they fetch",
+				       (unsigned long long)k->calls, avg);
+		else
+			(void)snprintf(buf, len,
+				       "many small I/O calls (%llu, %s each): batch them (larger "
+				       "buffers, fewer reads/writes/stats) or cache their results",
+				       (unsigned long long)k->calls, avg);
+		break;
+	case RN_MLK_WAIT:
+		(void)snprintf(buf, len,
+			       "blocked %s per call in sleeps, polls, futexes or waits: idle "
+			       "time or contention, not work; find what it waits for",
+			       avg);
+		break;
+	case RN_MLK_MEMORY:
+		(void)snprintf(buf, len,
+			       "%llu mapping changes: reuse buffers or pool allocations",
+			       (unsigned long long)k->calls);
+		break;
+	case RN_MLK_PROCESS:
+		(void)snprintf(buf, len,
+			       "process and signal management (%llu calls): start fewer "
+			       "processes, do more work in each",
+			       (unsigned long long)k->calls);
+		break;
+	default:
+		if (a->hot.by == RN_ML_BY_FUNCTION)
+			(void)snprintf(buf, len,
+				       "%llu calls of several kinds: see each function's "
+				       "syscalls above, and their lines with --function-time",
+				       (unsigned long long)k->calls);
+		else
+			(void)snprintf(buf, len,
+				       "%llu calls of several kinds: see which code makes them: "
+				       "--hpu-analysis --source",
+				       (unsigned long long)k->calls);
+		break;
+	}
+}
+
+/* The members of cluster c, most time first: "a, b, c and 4 more". */
+static void hpu_members(const struct rn_ml_analysis *a, size_t c, char *buf, size_t len)
+{
+	size_t used = 0, shown = 0, more = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < a->hot.n; i++) {
+		if (a->hpu_labels[i] != c)
+			continue;
+		if (shown == 3) {
+			more++;
+			continue;
+		}
+		int w = snprintf(buf + used, len - used, "%s%s", shown ? ", " : "", a->hot.v[i].name);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+		shown++;
+	}
+	if (more)
+		(void)snprintf(buf + used, len - used, " and %zu more", more);
+}
+
+static const char *unit_word(const struct rn_ml_analysis *a, size_t n)
+{
+	if (a->hot.by == RN_ML_BY_FUNCTION)
+		return n == 1 ? "function" : "functions";
+	return n == 1 ? "syscall" : "syscalls";
+}
+
+#define HPU_SHOWN 12 /* rows and columns of the printed matrix */
 
 static void print_hpu(struct rn_ml_analysis *a, FILE *f)
 {
-	size_t n = a->nagg, show = n < 12 ? n : 12;
+	const struct rn_ml_hotspots *h = &a->hot;
+	size_t n = h->n, show = n < HPU_SHOWN ? n : HPU_SHOWN;
 	(void)fprintf(f, "\n=== HPU Analysis Report ===\n");
 	(void)fprintf(f, "HPU Backend: %s%s\n", a->hpu_engine, a->o->hpu_cpu_only ? " [--hpu-cpu-only]" : "");
 	(void)fprintf(f, "Compute time: %lluus\n", (unsigned long long)a->hpu_us);
@@ -109,22 +193,34 @@ static void print_hpu(struct rn_ml_analysis *a, FILE *f)
 		(void)fprintf(f, "No syscalls to analyse.\n");
 		return;
 	}
-	(void)fprintf(
-	    f,
-	    "Calls: %zu of %zu syscalls; correlation of their call counts over %zu time slices\n",
-	    a->st->len, n, a->nslices);
-	(void)fprintf(f, "\n--- Correlation Matrix ---\n%10s", "");
+	(void)fprintf(f, "Calls: %zu in %zu %s%s; correlation of their call counts over %zu time slices\n",
+		      a->st->len, n, unit_word(a, n),
+		      h->by == RN_ML_BY_FUNCTION ? " of the program (the code that made them)" : "",
+		      a->nslices);
+	/* Rows labelled in full (up to 32 characters); columns, in the same
+	 * order, as wide as the longest name up to 13, one space apart. */
+	int lw = 6;
+	for (size_t j = 0; j < show; j++) {
+		int l = (int)strlen(h->v[j].name);
+		if (l > lw)
+			lw = l;
+	}
+	int cw = lw > 13 ? 13 : lw;
+	if (lw > 32)
+		lw = 32;
+	(void)fprintf(f, "\n--- %s Correlation Matrix ---\n%*s",
+		      h->by == RN_ML_BY_FUNCTION ? "Function" : "Syscall", lw, "");
 	for (size_t j = 0; j < show; j++)
-		(void)fprintf(f, "%10.10s", rn_ml_syscall_name(a->agg[j].nr));
+		(void)fprintf(f, " %*.*s", cw, cw, h->v[j].name);
 	(void)fputc('\n', f);
 	for (size_t i = 0; i < show; i++) {
-		(void)fprintf(f, "%-10.10s", rn_ml_syscall_name(a->agg[i].nr));
+		(void)fprintf(f, "%-*.*s", lw, lw, h->v[i].name);
 		for (size_t j = 0; j < show; j++)
-			(void)fprintf(f, "%10.3f", a->corr[i * n + j]);
+			(void)fprintf(f, " %*.3f", cw, a->corr[i * n + j]);
 		(void)fputc('\n', f);
 	}
 	if (show < n)
-		(void)fprintf(f, "(the %zu syscalls with the most time of %zu)\n", show, n);
+		(void)fprintf(f, "(the %zu %s with the most time of %zu)\n", show, unit_word(a, n), n);
 	size_t pairs = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n && pairs < 10; j++) {
@@ -134,8 +230,7 @@ static void print_hpu(struct rn_ml_analysis *a, FILE *f)
 			if (!pairs++)
 				(void)fprintf(f, "\nStrongly correlated pairs (|r| >= 0.7):\n");
 			(void)fprintf(
-			    f, "  %s ~ %s: r = %.2f (%s)\n", rn_ml_syscall_name(a->agg[i].nr),
-			    rn_ml_syscall_name(a->agg[j].nr), r,
+			    f, "  %s ~ %s: r = %.2f (%s)\n", h->v[i].name, h->v[j].name, r,
 			    r > 0 ? "busy in the same parts of the run: likely the same code path"
 				  : "one is busy while the other is not: different phases");
 		}
@@ -144,41 +239,50 @@ static void print_hpu(struct rn_ml_analysis *a, FILE *f)
 	    f,
 	    "Number of clusters: %zu (features: avg time, calls/s, total time; silhouette %.3f)\n",
 	    a->hpu_k, a->hpu_sil);
-	double share[8] = {0};
-	enum kind ck[8];
 	for (size_t c = 0; c < a->hpu_k; c++) {
-		double t[K_COUNT] = {0}, tot = 0;
-		size_t members = 0;
-		for (size_t i = 0; i < n; i++)
-			if (a->hpu_labels[i] == c) {
-				t[kind_of(a->agg[i].nr)] += a->agg[i].total_us;
-				tot += a->agg[i].total_us;
-				members++;
+		struct hpu_cluster k;
+		hpu_cluster(a, c, &k);
+		(void)fprintf(f, "Cluster %zu (%s): %zu %s, %.1f%% of syscall time\n", c,
+			      kind_name[k.kind], k.members, unit_word(a, k.members), k.share);
+		for (size_t i = 0; i < n; i++) {
+			const struct rn_ml_hotspot *u = &h->v[i];
+			if (a->hpu_labels[i] != c)
+				continue;
+			char avg[64], tt[64];
+			fmt_us(u->avg_us, avg, sizeof(avg));
+			fmt_us(u->total_us, tt, sizeof(tt));
+			(void)fprintf(f, "  - %s: %llu calls, avg %s, total %s", u->name,
+				      (unsigned long long)u->calls, avg, tt);
+			if (h->by == RN_ML_BY_FUNCTION) {
+				/* what it calls, and where its costliest call is */
+				(void)fputs(" (", f);
+				for (size_t t = 0; t < RN_ML_HOT_TOP && u->top_nr[t] != -2; t++) {
+					double pct = u->total_us > 0 ? 100 * u->top_us[t] / u->total_us
+								     : 100.0;
+					(void)fprintf(f, pct < 0.5 ? "%s%s <1%%" : "%s%s %.0f%%",
+						      t ? ", " : "", rn_ml_syscall_name(u->top_nr[t]),
+						      pct);
+				}
+				char where[512] = "";
+				if (u->site && u->site->file)
+					(void)rn_srcloc_format(u->site, where, sizeof(where));
+				if (where[0])
+					(void)fprintf(f, "; slowest at %s", where);
+				(void)fputc(')', f);
 			}
-		enum kind best = K_OTHER;
-		for (int k = 0; k < K_COUNT; k++)
-			if (t[k] > t[best])
-				best = (enum kind)k;
-		/* A kind that is not most of the cluster's time is no name. */
-		ck[c] = tot > 0 && t[best] >= 0.6 * tot ? best : K_OTHER;
-		share[c] = a->syscall_us > 0 ? 100.0 * tot / a->syscall_us : 0;
-		(void)fprintf(f, "Cluster %zu (%s): %zu syscall%s, %.1f%% of syscall time\n", c,
-			      kind_name[ck[c]], members, members == 1 ? "" : "s", share[c]);
-		for (size_t i = 0; i < n; i++)
-			if (a->hpu_labels[i] == c) {
-				char avg[64], tt[64];
-				fmt_us(a->agg[i].avg_us, avg, sizeof(avg));
-				fmt_us(a->agg[i].total_us, tt, sizeof(tt));
-				(void)fprintf(f, "  - %s: %llu calls, avg %s, total %s\n",
-					      rn_ml_syscall_name(a->agg[i].nr),
-					      (unsigned long long)a->agg[i].calls, avg, tt);
-			}
+			(void)fputc('\n', f);
+		}
 	}
 	(void)fprintf(f, "\nRecommendations:\n");
 	for (size_t c = 0; c < a->hpu_k; c++) {
-		const char *mark = share[c] >= 50 ? "🔴" : share[c] >= 20 ? "🟡" : "🟢";
-		(void)fprintf(f, "  %s Cluster %zu (%s, %.1f%% of time): %s\n", mark, c,
-			      kind_name[ck[c]], share[c], kind_advice[ck[c]]);
+		struct hpu_cluster k;
+		char advice[512], members[256];
+		hpu_cluster(a, c, &k);
+		hpu_advice(a, &k, advice, sizeof(advice));
+		hpu_members(a, c, members, sizeof(members));
+		const char *mark = k.share >= 50 ? "🔴" : k.share >= 20 ? "🟡" : "🟢";
+		(void)fprintf(f, "  %s Cluster %zu (%s, %.1f%% of time: %s): %s\n", mark, c,
+			      kind_name[k.kind], k.share, members, advice);
 	}
 }
 
@@ -472,11 +576,11 @@ static void print_summary(struct rn_ml_analysis *a, FILE *f)
 	(void)fprintf(f, "\n=== Performance Summary ===\n");
 	char t[64];
 	fmt_us(a->syscall_us, t, sizeof(t));
-	(void)fprintf(f, "Time in syscalls: %s over %zu syscall types\n", t, a->nagg);
+	(void)fprintf(f, "Time in syscalls: %s over %zu syscall types\n", t, a->bysys.n);
 	(void)fprintf(f, "Top syscalls:");
-	for (size_t k = 0; k < a->nagg && k < 3; k++)
-		(void)fprintf(f, "%s %s %.1f%%", k ? "," : "", rn_ml_syscall_name(a->agg[k].nr),
-			      a->syscall_us > 0 ? 100 * a->agg[k].total_us / a->syscall_us : 0);
+	for (size_t k = 0; k < a->bysys.n && k < 3; k++)
+		(void)fprintf(f, "%s %s %.1f%%", k ? "," : "", a->bysys.v[k].name,
+			      a->syscall_us > 0 ? 100 * a->bysys.v[k].total_us / a->syscall_us : 0);
 	(void)fputc('\n', f);
 	if (n < ML_MIN_CALLS) {
 		(void)fprintf(f, "\nTip: trace a longer run for outlier analysis.\n");
@@ -491,14 +595,13 @@ static void print_summary(struct rn_ml_analysis *a, FILE *f)
 	if (o->analysis_level >= 2 && a->km_done)
 		(void)fprintf(f, "   %zu call%s in k-means' high-latency cluster\n", a->nkm_out,
 			      a->nkm_out == 1 ? "" : "s");
-	if (o->analysis_level >= 3 && a->nagg) {
+	if (o->analysis_level >= 3 && a->hot.n) {
 		size_t top = 0;
-		for (size_t i = 0; i < a->nagg; i++)
+		for (size_t i = 0; i < a->hot.n; i++)
 			if (a->hpu_labels[i] == a->hpu_labels[0])
 				top++;
-		(void)fprintf(
-		    f, "   hottest cluster: %s and %zu other syscall%s (HPU report on stdout)\n",
-		    rn_ml_syscall_name(a->agg[0].nr), top - 1, top == 2 ? "" : "s");
+		(void)fprintf(f, "   hottest cluster: %s and %zu other %s (HPU report on stdout)\n",
+			      a->hot.v[0].name, top - 1, unit_word(a, top - 1));
 	}
 	if (a->nif_out) {
 		size_t i = a->if_out[0], ord[RN_MLF_COUNT];
@@ -588,10 +691,72 @@ static void json_features(struct rn_buf *b, const char *key, const double *v)
 	rn_buf_putc(b, ']');
 }
 
+/* "hpu_analysis": the hotspots (all of them), the correlation of the
+ * first HPU_JSON_SHOWN, the clusters with their recommendations. */
+#define HPU_JSON_SHOWN 64
+
+static void json_hpu(struct rn_ml_analysis *a, struct rn_buf *b)
+{
+	const struct rn_ml_hotspots *h = &a->hot;
+	size_t n = h->n, show = n < HPU_JSON_SHOWN ? n : HPU_JSON_SHOWN;
+	rn_buf_put(b, "  \"hpu_analysis\": {\"backend\": ");
+	rn_json_cstr(b, a->hpu_engine);
+	rn_buf_printf(b, ", \"compute_us\": %llu, \"unit\": \"%s\", \"time_slices\": %zu, ",
+		      (unsigned long long)a->hpu_us,
+		      h->by == RN_ML_BY_FUNCTION ? "function" : "syscall", a->nslices);
+	rn_buf_put(b, "\"hotspots\": [");
+	for (size_t i = 0; i < n; i++) {
+		const struct rn_ml_hotspot *u = &h->v[i];
+		rn_buf_put(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		rn_json_cstr(b, u->name);
+		rn_buf_printf(b, ", \"calls\": %llu, \"total_us\": %.3f, \"avg_us\": %.3f, "
+				 "\"cluster\": %u, \"syscalls\": [",
+			      (unsigned long long)u->calls, u->total_us, u->avg_us,
+			      a->hpu_labels ? a->hpu_labels[i] : 0);
+		for (size_t t = 0; t < RN_ML_HOT_TOP && u->top_nr[t] != -2; t++) {
+			rn_buf_put(b, t ? ", {\"syscall\": " : "{\"syscall\": ");
+			rn_json_cstr(b, rn_ml_syscall_name(u->top_nr[t]));
+			rn_buf_printf(b, ", \"total_us\": %.3f}", u->top_us[t]);
+		}
+		rn_buf_putc(b, ']');
+		if (u->site) {
+			char where[512];
+			(void)rn_srcloc_format(u->site, where, sizeof(where));
+			rn_buf_put(b, ", \"slowest_at\": ");
+			rn_json_cstr(b, where);
+		}
+		rn_buf_putc(b, '}');
+	}
+	rn_buf_put(b, "],\n   \"correlation\": [");
+	for (size_t i = 0; i < show; i++) {
+		rn_buf_put(b, i ? ",\n    [" : "\n    [");
+		for (size_t j = 0; j < show; j++)
+			rn_buf_printf(b, "%s%.4f", j ? ", " : "", a->corr[i * n + j]);
+		rn_buf_putc(b, ']');
+	}
+	rn_buf_printf(b, "],\n   \"silhouette_score\": %.4f, \"clusters\": [", a->hpu_sil);
+	for (size_t c = 0; n && c < a->hpu_k; c++) {
+		struct hpu_cluster k;
+		char advice[512];
+		hpu_cluster(a, c, &k);
+		hpu_advice(a, &k, advice, sizeof(advice));
+		rn_buf_printf(b, "%s{\"id\": %zu, \"kind\": ", c ? ",\n    " : "\n    ", c);
+		rn_json_cstr(b, kind_name[k.kind]);
+		rn_buf_printf(b, ", \"members\": %zu, \"calls\": %llu, \"share_pct\": %.2f, "
+				 "\"recommendation\": ",
+			      k.members, (unsigned long long)k.calls, k.share);
+		rn_json_cstr(b, advice);
+		rn_buf_putc(b, '}');
+	}
+	rn_buf_put(b, "]},\n");
+}
+
 void rn_ml_analysis_json(struct rn_ml_analysis *a, struct rn_buf *b)
 {
 	if (!a || rn_ml_analysis_run(a) < 0)
 		return;
+	if (a->print_hpu)
+		json_hpu(a, b);
 	if (a->print_km && a->km_done) {
 		rn_buf_printf(b,
 			      "  \"ml_analysis\": {\"clusters\": %zu, \"silhouette_score\": %.4f, "
