@@ -4,6 +4,7 @@
  * messages) and socket option values are read from the tracee with every
  * length clamped first: a tracee may pass any pointer and any length. */
 #include "decode/decode.h"
+#include "decode/netlink.h"
 
 #include <linux/sockios.h>
 
@@ -853,7 +854,11 @@ RN_SYS_FUNC(sendto)
 	int len = (int)d->args[5];
 	rn_put_fd(d, d->args[0]);
 	rn_sep(d);
-	rn_put_str(d, d->args[1], d->args[2]);
+	int nl = rn_netlink_fd_proto(d->pid, (int64_t)d->args[0]);
+	if (nl != RN_NL_NONE)
+		rn_put_netlink_at(d, d->args[1], d->args[2], nl);
+	else
+		rn_put_str(d, d->args[1], d->args[2]);
 	rn_sep(d);
 	rn_put_u(d, d->args[2]);
 	rn_sep(d);
@@ -873,11 +878,14 @@ RN_SYS_FUNC(recvfrom)
 		(void)save_socklen(d, d->args[4], d->args[5]);
 		return 0;
 	}
+	uint64_t got = (uint64_t)d->ret < d->args[2] ? (uint64_t)d->ret : d->args[2];
+	int nl = d->failed ? RN_NL_NONE : rn_netlink_fd_proto(d->pid, (int64_t)d->args[0]);
 	if (d->failed)
 		rn_put_ptr(d, d->args[1]);
+	else if (nl != RN_NL_NONE)
+		rn_put_netlink_at(d, d->args[1], got, nl);
 	else
-		rn_put_str(d, d->args[1],
-			   (uint64_t)d->ret < d->args[2] ? (uint64_t)d->ret : d->args[2]);
+		rn_put_str(d, d->args[1], got);
 	rn_sep(d);
 	rn_put_u(d, d->args[2]);
 	rn_sep(d);
@@ -898,8 +906,9 @@ RN_SYS_FUNC(recvfrom)
 /* --- iovecs and message headers --- */
 
 /* An iovec array of n entries. data_size caps the bytes shown over all the
- * buffers (what recvmsg returned); UINT64_MAX shows each iov_len. */
-static void put_iov(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t data_size)
+ * buffers (what recvmsg returned); UINT64_MAX shows each iov_len. nl: the
+ * buffers hold netlink messages of that protocol, or RN_NL_NONE. */
+static void put_iov(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t data_size, int nl)
 {
 	const uint64_t esz = sizeof(struct iovec);
 	uint64_t lim = d->o->abbrev_limit;
@@ -930,7 +939,10 @@ static void put_iov(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t data_
 		if (data_size != UINT64_MAX)
 			data_size -= len;
 		rn_put(d, "{iov_base=");
-		rn_put_str(d, (uint64_t)(uintptr_t)iov.iov_base, len);
+		if (nl != RN_NL_NONE)
+			rn_put_netlink_at(d, (uint64_t)(uintptr_t)iov.iov_base, len, nl);
+		else
+			rn_put_str(d, (uint64_t)(uintptr_t)iov.iov_base, len);
 		rn_putf(d, ", iov_len=%llu}", (unsigned long long)iov.iov_len);
 	}
 	rn_put(d, "]");
@@ -1227,12 +1239,18 @@ static void put_msghdr(struct rn_dctx *d, const struct msghdr *m, const int *use
 	if (user_namelen && namelen > *user_namelen)
 		namelen = *user_namelen;
 	rn_put(d, "{msg_name=");
-	(void)put_sockaddr(d, (uint64_t)(uintptr_t)m->msg_name, namelen);
+	/* a netlink peer: the data are netlink messages (as in strace) */
+	int nl = RN_NL_NONE;
+	if (put_sockaddr(d, (uint64_t)(uintptr_t)m->msg_name, namelen) == AF_NETLINK) {
+		nl = rn_netlink_fd_proto(d->pid, (int64_t)d->args[0]);
+		if (nl == RN_NL_NONE)
+			nl = RN_NL_UNBOUND;
+	}
 	rn_put(d, ", msg_namelen=");
 	if (user_namelen && *user_namelen != (int)m->msg_namelen)
 		rn_putf(d, "%d => ", *user_namelen);
 	rn_putf(d, "%d, msg_iov=", (int)m->msg_namelen);
-	put_iov(d, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen, data_size);
+	put_iov(d, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen, data_size, nl);
 	rn_putf(d, ", msg_iovlen=%llu", (unsigned long long)m->msg_iovlen);
 	put_msg_control(d, (uint64_t)(uintptr_t)m->msg_control, m->msg_controllen);
 	rn_putf(d, ", msg_controllen=%llu, msg_flags=", (unsigned long long)m->msg_controllen);

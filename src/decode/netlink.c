@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+/* Netlink messages, as strace shows them: the data of sendto/recvfrom on a
+ * netlink socket, and the iovecs of sendmsg/recvmsg whose msg_name is a
+ * netlink address. A buffer holds messages (struct nlmsghdr, then a payload
+ * that depends on the socket's protocol and the message type); the
+ * NETLINK_ROUTE link, address and route messages are decoded with their
+ * attributes, acknowledgements and errors with the request they answer.
+ * What is not decoded prints as a hex string, as strace does for netlink.
+ *
+ * Which protocol a socket speaks is asked of /proc: the fd's inode, its
+ * "system.sockprotoname" attribute (NETLINK for any netlink socket), and
+ * the inode's line in /proc/PID/net/netlink. A socket appears there once
+ * bound (explicitly, or by its first send), as in strace's own lookup, so
+ * the first message of a socket that was never bound prints its header
+ * with the generic names only. */
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/genetlink.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+
+#include "decode/decode.h"
+#include "decode/netlink.h"
+#include "xlat_tables.h"
+
+/* --- which protocol a socket speaks --- */
+
+#define NL_CACHE 64 /* sockets remembered, by inode */
+
+static struct {
+	uint64_t ino;
+	int proto; /* RN_NL_NONE, or a protocol (a socket not yet bound is not kept) */
+} nl_cache[NL_CACHE];
+
+static int proto_of_inode(pid_t pid, uint64_t ino)
+{
+	char path[64], line[256];
+	(void)snprintf(path, sizeof(path), "/proc/%d/net/netlink", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return RN_NL_UNBOUND;
+	int proto = RN_NL_UNBOUND;
+	while (fgets(line, sizeof(line), f)) {
+		int eth;
+		unsigned long long inode;
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%*s %d %*s %*s %*s %*s %*s %*s %*s %llu", &eth, &inode) == 2 &&
+		    inode == ino) {
+			proto = eth;
+			break;
+		}
+	}
+	(void)fclose(f);
+	return proto;
+}
+
+int rn_netlink_fd_proto(pid_t pid, int64_t fd)
+{
+	char path[64], link[64], name[32];
+	if (fd < 0 || fd > INT32_MAX)
+		return RN_NL_NONE;
+	(void)snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, (int)fd);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	unsigned long long ino;
+	if (n <= 0)
+		return RN_NL_NONE;
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%llu]", &ino) != 1)
+		return RN_NL_NONE;
+	unsigned slot = (unsigned)(ino % NL_CACHE);
+	if (nl_cache[slot].ino == ino)
+		return nl_cache[slot].proto;
+	ssize_t len = getxattr(path, "system.sockprotoname", name, sizeof(name) - 1);
+	int proto = RN_NL_NONE;
+	if (len > 0) {
+		name[len] = '\0';
+		if (!strcmp(name, "NETLINK"))
+			proto = proto_of_inode(pid, ino);
+	}
+	if (proto != RN_NL_UNBOUND) {
+		nl_cache[slot].ino = ino;
+		nl_cache[slot].proto = proto;
+	}
+	return proto;
+}
+
+/* --- printers --- */
+
+static uint32_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint16_t rd16(const unsigned char *p)
+{
+	uint16_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Bytes nothing here decodes: hex, cut at -s. */
+static void put_raw(struct rn_dctx *d, const unsigned char *p, size_t n)
+{
+	size_t shown = n < d->o->string_limit ? n : d->o->string_limit;
+	rn_put_hex(d, p, shown, n > shown);
+}
+
+/* A string attribute: its bytes but a final NUL; "..." when it has none. */
+static void put_nla_str(struct rn_dctx *d, const unsigned char *p, size_t n)
+{
+	bool ended = n && p[n - 1] == '\0';
+	size_t len = ended ? n - 1 : n;
+	size_t shown = len < d->o->string_limit ? len : d->o->string_limit;
+	rn_put_quoted(d, p, shown, !ended || len > shown);
+}
+
+static void put_ifindex(struct rn_dctx *d, uint32_t idx)
+{
+	char name[IF_NAMESIZE + 1];
+	if (idx && if_indextoname(idx, name)) {
+		rn_put(d, "if_nametoindex(");
+		rn_put_quoted(d, (const unsigned char *)name, strnlen(name, IF_NAMESIZE), false);
+		rn_put(d, ")");
+	} else {
+		rn_putf(d, "%u", idx);
+	}
+}
+
+/* An address of an address family: inet_addr("10.0.0.1"),
+ * inet_pton(AF_INET6, "::1"); hex for anything else. */
+static void put_inet(struct rn_dctx *d, int family, const unsigned char *p, size_t n)
+{
+	char s[INET6_ADDRSTRLEN];
+	if (family == AF_INET && n == 4 && inet_ntop(AF_INET, p, s, sizeof(s)))
+		rn_putf(d, "inet_addr(\"%s\")", s);
+	else if (family == AF_INET6 && n == 16 && inet_ntop(AF_INET6, p, s, sizeof(s)))
+		rn_putf(d, "inet_pton(AF_INET6, \"%s\")", s);
+	else
+		put_raw(d, p, n);
+}
+
+/* A hardware address: 00:11:22:33:44:55. */
+static void put_hwaddr(struct rn_dctx *d, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rn_putf(d, i ? ":%02x" : "%02x", p[i]);
+}
+
+/* --- attributes --- */
+
+enum nla_kind {
+	NLA_RAW = 0,
+	NLA_STR,
+	NLA_U8,
+	NLA_U32,
+	NLA_S32,
+	NLA_IFINDEX,
+	NLA_INET,   /* an address of the message's family */
+	NLA_HWADDR,
+	NLA_EXT_MASK,
+	NLA_IFA_FLAGS,
+	NLA_RT_TABLE,
+	NLA_IFA_CACHEINFO,
+	NLA_RTA_CACHEINFO,
+	NLA_LINK_STATS,	  /* struct rtnl_link_stats */
+	NLA_LINK_STATS64, /* struct rtnl_link_stats64 */
+	NLA_LINK_IFMAP,
+	NLA_XDP_ATTACHED,
+	NLA_NESTED, /* attributes of the set nested_set() names */
+};
+
+struct nla_set {
+	const struct rn_xlat *names;
+	const char *unknown; /* "IFLA_???" */
+	const unsigned char *kinds;
+	size_t nkinds;
+};
+
+static const unsigned char ifla_kinds[] = {
+    [IFLA_ADDRESS] = NLA_HWADDR,
+    [IFLA_BROADCAST] = NLA_HWADDR,
+    [IFLA_PERM_ADDRESS] = NLA_HWADDR,
+    [IFLA_IFNAME] = NLA_STR,
+    [IFLA_QDISC] = NLA_STR,
+    [IFLA_IFALIAS] = NLA_STR,
+    [IFLA_ALT_IFNAME] = NLA_STR,
+    [IFLA_PHYS_PORT_NAME] = NLA_STR,
+    [IFLA_MTU] = NLA_U32,
+    [IFLA_MIN_MTU] = NLA_U32,
+    [IFLA_MAX_MTU] = NLA_U32,
+    [IFLA_TXQLEN] = NLA_U32,
+    [IFLA_WEIGHT] = NLA_U32,
+    [IFLA_GROUP] = NLA_U32,
+    [IFLA_PROMISCUITY] = NLA_U32,
+    [0x3d /* IFLA_ALLMULTI (Linux 6.2) */] = NLA_U32,
+    [IFLA_NUM_TX_QUEUES] = NLA_U32,
+    [IFLA_NUM_RX_QUEUES] = NLA_U32,
+    [IFLA_NUM_VF] = NLA_U32,
+    [IFLA_GSO_MAX_SEGS] = NLA_U32,
+    [IFLA_GSO_MAX_SIZE] = NLA_U32,
+    [IFLA_GRO_MAX_SIZE] = NLA_U32,
+    [IFLA_TSO_MAX_SIZE] = NLA_U32,
+    [IFLA_TSO_MAX_SEGS] = NLA_U32,
+    [IFLA_CARRIER_CHANGES] = NLA_U32,
+    [IFLA_CARRIER_UP_COUNT] = NLA_U32,
+    [IFLA_CARRIER_DOWN_COUNT] = NLA_U32,
+    [IFLA_NET_NS_PID] = NLA_U32,
+    [IFLA_NET_NS_FD] = NLA_U32,
+    [IFLA_NEW_IFINDEX] = NLA_S32,
+    [IFLA_LINK_NETNSID] = NLA_S32,
+    [IFLA_NEW_NETNSID] = NLA_S32,
+    [IFLA_IF_NETNSID] = NLA_S32,
+    [IFLA_OPERSTATE] = NLA_U8,
+    [IFLA_LINKMODE] = NLA_U8,
+    [IFLA_CARRIER] = NLA_U8,
+    [IFLA_PROTO_DOWN] = NLA_U8,
+    [IFLA_LINK] = NLA_IFINDEX,
+    [IFLA_MASTER] = NLA_IFINDEX,
+    [IFLA_EXT_MASK] = NLA_EXT_MASK,
+    [IFLA_STATS] = NLA_LINK_STATS,
+    [IFLA_STATS64] = NLA_LINK_STATS64,
+    [IFLA_MAP] = NLA_LINK_IFMAP,
+    [IFLA_XDP] = NLA_NESTED,
+    [IFLA_LINKINFO] = NLA_NESTED,
+};
+
+static const unsigned char ifa_kinds[] = {
+    [IFA_ADDRESS] = NLA_INET,
+    [IFA_LOCAL] = NLA_INET,
+    [IFA_BROADCAST] = NLA_INET,
+    [IFA_ANYCAST] = NLA_INET,
+    [IFA_MULTICAST] = NLA_INET,
+    [IFA_LABEL] = NLA_STR,
+    [IFA_CACHEINFO] = NLA_IFA_CACHEINFO,
+    [IFA_FLAGS] = NLA_IFA_FLAGS,
+    [IFA_RT_PRIORITY] = NLA_U32,
+    [IFA_TARGET_NETNSID] = NLA_S32,
+};
+
+static const unsigned char rta_kinds[] = {
+    [RTA_DST] = NLA_INET,
+    [RTA_SRC] = NLA_INET,
+    [RTA_GATEWAY] = NLA_INET,
+    [RTA_PREFSRC] = NLA_INET,
+    [RTA_NEWDST] = NLA_INET,
+    [RTA_IIF] = NLA_IFINDEX,
+    [RTA_OIF] = NLA_IFINDEX,
+    [RTA_PRIORITY] = NLA_U32,
+    [RTA_FLOW] = NLA_U32,
+    [RTA_MARK] = NLA_U32,
+    [RTA_UID] = NLA_U32,
+    [RTA_NH_ID] = NLA_U32,
+    [RTA_TABLE] = NLA_RT_TABLE,
+    [RTA_PREF] = NLA_U8,
+    [RTA_TTL_PROPAGATE] = NLA_U8,
+    [RTA_CACHEINFO] = NLA_RTA_CACHEINFO,
+};
+
+static const unsigned char ifla_xdp_kinds[] = {
+    [IFLA_XDP_FD] = NLA_S32,
+    [IFLA_XDP_EXPECTED_FD] = NLA_S32,
+    [IFLA_XDP_ATTACHED] = NLA_XDP_ATTACHED,
+    [IFLA_XDP_PROG_ID] = NLA_U32,
+    [IFLA_XDP_DRV_PROG_ID] = NLA_U32,
+    [IFLA_XDP_SKB_PROG_ID] = NLA_U32,
+    [IFLA_XDP_HW_PROG_ID] = NLA_U32,
+};
+
+static const unsigned char ifla_info_kinds[] = {
+    [IFLA_INFO_KIND] = NLA_STR,
+    [IFLA_INFO_SLAVE_KIND] = NLA_STR,
+};
+
+static const struct nla_set ifla_xdp_set = {&rn_xlat_net_ifla_xdp_attrs, "IFLA_XDP_???",
+					    ifla_xdp_kinds, sizeof(ifla_xdp_kinds)};
+static const struct nla_set ifla_info_set = {&rn_xlat_net_ifla_info_attrs, "IFLA_INFO_???",
+					     ifla_info_kinds, sizeof(ifla_info_kinds)};
+static const struct nla_set ifla_set = {&rn_xlat_net_ifla_attrs, "IFLA_???", ifla_kinds,
+					sizeof(ifla_kinds)};
+static const struct nla_set ifa_set = {&rn_xlat_net_ifa_attrs, "IFA_???", ifa_kinds,
+				       sizeof(ifa_kinds)};
+static const struct nla_set rta_set = {&rn_xlat_net_rta_attrs, "RTA_???", rta_kinds,
+				       sizeof(rta_kinds)};
+
+/* struct rtnl_link_stats (4-byte counters) or rtnl_link_stats64: the
+ * counters there are room for, by name. */
+static void put_link_stats(struct rn_dctx *d, const unsigned char *p, size_t n, size_t width)
+{
+	static const char *const names[] = {
+	    "rx_packets",	 "tx_packets",	     "rx_bytes",	  "tx_bytes",
+	    "rx_errors",	 "tx_errors",	     "rx_dropped",	  "tx_dropped",
+	    "multicast",	 "collisions",	     "rx_length_errors",  "rx_over_errors",
+	    "rx_crc_errors",	 "rx_frame_errors",  "rx_fifo_errors",	  "rx_missed_errors",
+	    "tx_aborted_errors", "tx_carrier_errors", "tx_fifo_errors",	  "tx_heartbeat_errors",
+	    "tx_window_errors",	 "rx_compressed",    "tx_compressed",	  "rx_nohandler",
+	    "rx_otherhost_dropped"};
+	/* the 32-bit struct never had the last counter */
+	size_t max = width == 8 ? 25 : 24, count = n / width;
+	if (count > max)
+		count = max;
+	if (!count) {
+		put_raw(d, p, n);
+		return;
+	}
+	rn_put(d, "{");
+	for (size_t i = 0; i < count; i++) {
+		uint64_t v = 0;
+		memcpy(&v, p + i * width, width);
+		rn_putf(d, "%s%s=%llu", i ? ", " : "", names[i], (unsigned long long)v);
+	}
+	rn_put(d, "}");
+}
+
+static void put_attrs(struct rn_dctx *d, const struct nla_set *s, int family,
+		      const unsigned char *p, size_t n);
+
+/* The attributes nested in attribute type of set s. */
+static const struct nla_set *nested_set(const struct nla_set *s, uint16_t type)
+{
+	if (s == &ifla_set && type == IFLA_XDP)
+		return &ifla_xdp_set;
+	if (s == &ifla_set && type == IFLA_LINKINFO)
+		return &ifla_info_set;
+	return NULL;
+}
+
+static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t type, int family,
+			  const unsigned char *p, size_t n)
+{
+	enum nla_kind k = type < s->nkinds ? (enum nla_kind)s->kinds[type] : NLA_RAW;
+	switch (k) {
+	case NLA_NESTED: {
+		const struct nla_set *sub = nested_set(s, type);
+		if (sub && n >= NLA_HDRLEN) {
+			put_attrs(d, sub, family, p, n);
+			return;
+		}
+		break;
+	}
+	case NLA_XDP_ATTACHED:
+		if (n == 1) {
+			rn_put_xval(d, &rn_xlat_net_xdp_attached, p[0], "XDP_ATTACHED_???");
+			return;
+		}
+		break;
+	case NLA_STR:
+		put_nla_str(d, p, n);
+		return;
+	case NLA_U8:
+		if (n == 1) {
+			rn_putf(d, "%u", p[0]);
+			return;
+		}
+		break;
+	case NLA_U32:
+		if (n == 4) {
+			rn_putf(d, "%" PRIu32, rd32(p));
+			return;
+		}
+		break;
+	case NLA_S32:
+		if (n == 4) {
+			rn_putf(d, "%" PRId32, (int32_t)rd32(p));
+			return;
+		}
+		break;
+	case NLA_IFINDEX:
+		if (n == 4) {
+			put_ifindex(d, rd32(p));
+			return;
+		}
+		break;
+	case NLA_INET:
+		put_inet(d, family, p, n);
+		return;
+	case NLA_HWADDR:
+		put_hwaddr(d, p, n);
+		return;
+	case NLA_EXT_MASK:
+		if (n == 4) {
+			rn_put_flags(d, &rn_xlat_net_rtext_filters, rd32(p), "RTEXT_FILTER_???");
+			return;
+		}
+		break;
+	case NLA_IFA_FLAGS:
+		if (n == 4) {
+			rn_put_flags(d, &rn_xlat_net_ifa_flags, rd32(p), "IFA_F_???");
+			return;
+		}
+		break;
+	case NLA_RT_TABLE:
+		if (n == 4) {
+			rn_put_xval(d, &rn_xlat_net_rt_tables, rd32(p), NULL);
+			return;
+		}
+		break;
+	case NLA_IFA_CACHEINFO:
+		if (n >= sizeof(struct ifa_cacheinfo)) {
+			struct ifa_cacheinfo c;
+			memcpy(&c, p, sizeof(c));
+			rn_putf(d, "{ifa_prefered=%u, ifa_valid=%u, cstamp=%u, tstamp=%u}",
+				c.ifa_prefered, c.ifa_valid, c.cstamp, c.tstamp);
+			return;
+		}
+		break;
+	case NLA_RTA_CACHEINFO:
+		if (n >= sizeof(struct rta_cacheinfo)) {
+			struct rta_cacheinfo c;
+			memcpy(&c, p, sizeof(c));
+			rn_putf(d,
+				"{rta_clntref=%u, rta_lastuse=%u, rta_expires=%d, rta_error=%u, "
+				"rta_used=%u, rta_id=%u, rta_ts=%u, rta_tsage=%u}",
+				c.rta_clntref, c.rta_lastuse, (int)c.rta_expires, c.rta_error,
+				c.rta_used, c.rta_id, c.rta_ts, c.rta_tsage);
+			return;
+		}
+		break;
+	case NLA_LINK_STATS:
+		put_link_stats(d, p, n, 4);
+		return;
+	case NLA_LINK_STATS64:
+		put_link_stats(d, p, n, 8);
+		return;
+	case NLA_LINK_IFMAP:
+		if (n >= sizeof(struct rtnl_link_ifmap)) {
+			struct rtnl_link_ifmap m;
+			memcpy(&m, p, sizeof(m));
+			rn_putf(d,
+				"{mem_start=%#llx, mem_end=%#llx, base_addr=%#llx, irq=%u, dma=%u, "
+				"port=%u}",
+				(unsigned long long)m.mem_start, (unsigned long long)m.mem_end,
+				(unsigned long long)m.base_addr, m.irq, m.dma, m.port);
+			return;
+		}
+		break;
+	case NLA_RAW:
+		break;
+	}
+	put_raw(d, p, n);
+}
+
+static void put_nla_type(struct rn_dctx *d, const struct nla_set *s, uint16_t type)
+{
+	uint16_t flags = type & (NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+	type &= NLA_TYPE_MASK;
+	if (flags) {
+		rn_put_flags(d, &rn_xlat_net_nla_flags, flags, NULL);
+		rn_put(d, "|");
+	}
+	rn_put_xval(d, s->names, type, s->unknown);
+}
+
+/* An attribute list: one attribute alone, several as [a, b, ...]; each is
+ * {nla_len, nla_type} when empty, else [{nla_len, nla_type}, value]. */
+static void put_attrs(struct rn_dctx *d, const struct nla_set *s, int family,
+		      const unsigned char *p, size_t n)
+{
+	size_t off = 0, shown = 0;
+	bool many = n >= NLA_HDRLEN && (size_t)NLA_ALIGN(rd16(p)) < n && rd16(p) >= NLA_HDRLEN;
+	if (many)
+		rn_put(d, "[");
+	while (n - off >= NLA_HDRLEN) {
+		uint16_t len = rd16(p + off), type = rd16(p + off + 2);
+		if (shown)
+			rn_put(d, ", ");
+		if (shown++ >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		size_t body = len >= NLA_HDRLEN ? (len < n - off ? len : n - off) - NLA_HDRLEN : 0;
+		if (body)
+			rn_put(d, "[");
+		rn_putf(d, "{nla_len=%u, nla_type=", len);
+		put_nla_type(d, s, type);
+		rn_put(d, "}");
+		if (body) {
+			rn_put(d, ", ");
+			put_nla_value(d, s, type & NLA_TYPE_MASK, family, p + off + NLA_HDRLEN, body);
+			rn_put(d, "]");
+		}
+		if (len < NLA_HDRLEN)
+			break;
+		off += NLA_ALIGN(len);
+		if (off >= n)
+			break;
+	}
+	if (many)
+		rn_put(d, "]");
+}
+
+/* --- NETLINK_ROUTE family headers --- */
+
+/* The family header, then the attributes after it (aligned). */
+static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned char *p, size_t n)
+{
+	const struct nla_set *set;
+	size_t hlen;
+	int family;
+	if (type >= RTM_NEWLINK && type <= RTM_SETLINK) {
+		struct ifinfomsg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{ifi_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.ifi_family, "AF_???");
+		rn_put(d, ", ifi_type=");
+		rn_put_xval(d, &rn_xlat_net_arp_hardware_types, m.ifi_type, "ARPHRD_???");
+		rn_put(d, ", ifi_index=");
+		put_ifindex(d, (uint32_t)m.ifi_index);
+		rn_put(d, ", ifi_flags=");
+		rn_put_flags(d, &rn_xlat_net_iff_flags, m.ifi_flags, NULL);
+		rn_putf(d, ", ifi_change=%#x}", m.ifi_change);
+		set = &ifla_set;
+		hlen = sizeof(m);
+		family = m.ifi_family;
+	} else if (type >= RTM_NEWADDR && type <= RTM_GETADDR) {
+		struct ifaddrmsg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{ifa_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.ifa_family, "AF_???");
+		rn_putf(d, ", ifa_prefixlen=%u, ifa_flags=", m.ifa_prefixlen);
+		rn_put_flags(d, &rn_xlat_net_ifa_flags, m.ifa_flags, "IFA_F_???");
+		rn_put(d, ", ifa_scope=");
+		rn_put_xval(d, &rn_xlat_net_rt_scopes, m.ifa_scope, NULL);
+		rn_put(d, ", ifa_index=");
+		put_ifindex(d, m.ifa_index);
+		rn_put(d, "}");
+		set = &ifa_set;
+		hlen = sizeof(m);
+		family = m.ifa_family;
+	} else if (type >= RTM_NEWROUTE && type <= RTM_GETROUTE) {
+		struct rtmsg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{rtm_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.rtm_family, "AF_???");
+		rn_putf(d, ", rtm_dst_len=%u, rtm_src_len=%u, rtm_tos=%u, rtm_table=", m.rtm_dst_len,
+			m.rtm_src_len, m.rtm_tos);
+		rn_put_xval(d, &rn_xlat_net_rt_tables, m.rtm_table, NULL);
+		rn_put(d, ", rtm_protocol=");
+		rn_put_xval(d, &rn_xlat_net_rt_protocols, m.rtm_protocol, NULL);
+		rn_put(d, ", rtm_scope=");
+		rn_put_xval(d, &rn_xlat_net_rt_scopes, m.rtm_scope, NULL);
+		rn_put(d, ", rtm_type=");
+		rn_put_xval(d, &rn_xlat_net_rt_types, m.rtm_type, "RTN_???");
+		rn_put(d, ", rtm_flags=");
+		rn_put_flags(d, &rn_xlat_net_rtm_flags, m.rtm_flags, "RTM_F_???");
+		rn_put(d, "}");
+		set = &rta_set;
+		hlen = sizeof(m);
+		family = m.rtm_family;
+	} else {
+		return false;
+	}
+	size_t at = NLMSG_ALIGN(hlen);
+	if (n > at) {
+		rn_put(d, ", ");
+		put_attrs(d, set, family, p + at, n - at);
+	}
+	return true;
+}
+
+/* --- messages --- */
+
+static const struct rn_xlat *flags_table(int proto, uint16_t type)
+{
+	if (type == NLMSG_ERROR)
+		return &rn_xlat_net_nlm_ack_flags;
+	if (type < NLMSG_MIN_TYPE)
+		return &rn_xlat_net_nlm_flags;
+	if (proto == NETLINK_ROUTE && type >= RTM_BASE && type <= RTM_MAX) {
+		switch ((type - RTM_BASE) & 3) {
+		case 0:
+			return &rn_xlat_net_nlm_new_flags;
+		case 1:
+			return &rn_xlat_net_nlm_del_flags;
+		case 2:
+			return &rn_xlat_net_nlm_get_flags;
+		default:
+			return &rn_xlat_net_nlm_flags;
+		}
+	}
+	if (proto == NETLINK_SOCK_DIAG && type == SOCK_DIAG_BY_FAMILY)
+		return &rn_xlat_net_nlm_get_flags;
+	return &rn_xlat_net_nlm_flags;
+}
+
+static void put_nlmsghdr(struct rn_dctx *d, int proto, const struct nlmsghdr *h)
+{
+	rn_putf(d, "{nlmsg_len=%u, nlmsg_type=", h->nlmsg_len);
+	uint16_t t = h->nlmsg_type;
+	if (t < NLMSG_MIN_TYPE)
+		rn_put_xval(d, &rn_xlat_net_nlmsg_types, t, "NLMSG_???");
+	else if (proto == NETLINK_ROUTE)
+		rn_put_xval(d, &rn_xlat_net_nl_route_types, t, "RTM_???");
+	else if (proto == NETLINK_SOCK_DIAG)
+		rn_put_xval(d, &rn_xlat_net_nl_sock_diag_types, t, "SOCK_DIAG_???");
+	else if (proto == NETLINK_GENERIC && t == GENL_ID_CTRL)
+		rn_put(d, "nlctrl");
+	else
+		rn_put_xval(d, &rn_xlat_net_nlmsg_types, t, "NLMSG_???");
+	rn_put(d, ", nlmsg_flags=");
+	rn_put_flags(d, flags_table(proto, t), h->nlmsg_flags, NULL);
+	rn_putf(d, ", nlmsg_seq=%u, nlmsg_pid=%d}", h->nlmsg_seq, (int)h->nlmsg_pid);
+}
+
+static void put_message(struct rn_dctx *d, int proto, const unsigned char *p, size_t n);
+
+/* NLMSG_ERROR: the error and the request it answers (its header only
+ * when the kernel capped it). */
+static void put_error(struct rn_dctx *d, int proto, const unsigned char *p, size_t n)
+{
+	if (n < sizeof(int)) {
+		put_raw(d, p, n);
+		return;
+	}
+	int err = (int)rd32(p);
+	const char *name = err < 0 ? rn_errno_name(-err) : NULL;
+	if (name)
+		rn_putf(d, "{error=-%s, msg=", name);
+	else
+		rn_putf(d, "{error=%d, msg=", err);
+	p += sizeof(int);
+	n -= sizeof(int);
+	if (n < NLMSG_HDRLEN) {
+		put_raw(d, p, n);
+	} else {
+		struct nlmsghdr h;
+		memcpy(&h, p, sizeof(h));
+		size_t len = h.nlmsg_len >= NLMSG_HDRLEN && h.nlmsg_len < n ? h.nlmsg_len : n;
+		put_message(d, proto, p, len);
+	}
+	rn_put(d, "}");
+}
+
+static void put_payload(struct rn_dctx *d, int proto, uint16_t type, const unsigned char *p,
+			size_t n)
+{
+	if (type == NLMSG_ERROR) {
+		put_error(d, proto, p, n);
+		return;
+	}
+	if (type == NLMSG_DONE && n >= sizeof(int)) {
+		rn_putf(d, "%d", (int)rd32(p));
+		return;
+	}
+	if (proto == NETLINK_ROUTE && type >= NLMSG_MIN_TYPE) {
+		if (put_route_payload(d, type, p, n))
+			return;
+		/* any other route message starts with an address family */
+		rn_put(d, "{family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, p[0], "AF_???");
+		if (n > 1) {
+			rn_put(d, ", data=");
+			put_raw(d, p + 1, n - 1);
+		}
+		rn_put(d, "}");
+		return;
+	}
+	put_raw(d, p, n);
+}
+
+/* One message of n bytes (n >= its header): {header} alone when it has no
+ * payload, else [{header}, payload]. */
+static void put_message(struct rn_dctx *d, int proto, const unsigned char *p, size_t n)
+{
+	struct nlmsghdr h;
+	memcpy(&h, p, sizeof(h));
+	size_t body = n - NLMSG_HDRLEN;
+	if (body)
+		rn_put(d, "[");
+	put_nlmsghdr(d, proto, &h);
+	if (body) {
+		rn_put(d, ", ");
+		put_payload(d, proto, h.nlmsg_type, p + NLMSG_HDRLEN, body);
+		rn_put(d, "]");
+	}
+}
+
+#define NL_READ_MAX (1u << 20) /* bytes of messages decoded */
+
+void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto)
+{
+	size_t n = len < NL_READ_MAX ? (size_t)len : NL_READ_MAX;
+	unsigned char *p = malloc(n ? n : 1);
+	if (!addr || !p || rn_mem_read(d->pid, addr, p, n) < 0) {
+		free(p);
+		rn_put_ptr(d, addr);
+		return;
+	}
+	if (n < NLMSG_HDRLEN) {
+		put_raw(d, p, n);
+		free(p);
+		return;
+	}
+	/* several messages (or trailing bytes) make a list */
+	uint32_t first = rd32(p);
+	bool many = first >= NLMSG_HDRLEN && NLMSG_ALIGN(first) < n;
+	if (many)
+		rn_put(d, "[");
+	size_t off = 0, shown = 0;
+	while (off < n) {
+		if (shown)
+			rn_put(d, ", ");
+		if (shown++ >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		size_t left = n - off;
+		if (left < NLMSG_HDRLEN) {
+			put_raw(d, p + off, left);
+			break;
+		}
+		uint32_t mlen = rd32(p + off);
+		size_t this = mlen >= NLMSG_HDRLEN && mlen < left ? mlen : left;
+		if (mlen < NLMSG_HDRLEN)
+			this = NLMSG_HDRLEN;
+		put_message(d, proto, p + off, this);
+		if (mlen < NLMSG_HDRLEN)
+			break;
+		off += NLMSG_ALIGN(mlen) < left ? NLMSG_ALIGN(mlen) : left;
+	}
+	if (many)
+		rn_put(d, "]");
+	free(p);
+}
