@@ -124,7 +124,8 @@ static void put_nla_str(struct rn_dctx *d, const unsigned char *p, size_t n)
 	bool ended = n && p[n - 1] == '\0';
 	size_t len = ended ? n - 1 : n;
 	size_t shown = len < d->o->string_limit ? len : d->o->string_limit;
-	rn_put_quoted(d, p, shown, !ended || len > shown);
+	/* as strace: "..." also when the NUL alone is past -s */
+	rn_put_quoted(d, p, shown, !ended || n > d->o->string_limit);
 }
 
 static void put_ifindex(struct rn_dctx *d, uint32_t idx)
@@ -699,9 +700,19 @@ void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto
 {
 	size_t n = len < NL_READ_MAX ? (size_t)len : NL_READ_MAX;
 	unsigned char *p = malloc(n ? n : 1);
-	if (!addr || !p || rn_mem_read(d->pid, addr, p, n) < 0) {
+	if (!addr || !p) {
 		free(p);
 		rn_put_ptr(d, addr);
+		return;
+	}
+	if (rn_mem_read(d->pid, addr, p, n) < 0) {
+		/* not all of it is readable: what -s shows of it, if that is */
+		size_t part = n < d->o->string_limit ? n : d->o->string_limit;
+		if (rn_mem_read(d->pid, addr, p, part) == 0)
+			rn_put_hex(d, p, part, n > part);
+		else
+			rn_put_ptr(d, addr);
+		free(p);
 		return;
 	}
 	if (n < NLMSG_HDRLEN) {

@@ -29,3 +29,25 @@ def test_socket_ioctls_are_decoded():
                    'SIOCSIFMTU, {ifr_name="nope0", ifr_mtu=1500}', "ifr_hwaddr={sa_family=ARPHRD_LOOPBACK",
                    'ifc_buf=[{ifr_name="lo", ifr_addr={sa_family=AF_INET', "SIOCDEVPRIVATE, 0)"):
         assert needle in t, needle
+
+
+@pytest.mark.parametrize("opts", [[], ["-s", "4"]], ids=["default", "s4"])
+def test_netlink_messages_match_strace(opts):
+    """Netlink sockets (tests/fixtures/dec_netlink): message headers, the
+    kernel's errors quoting the request, an address dump ending in
+    NLMSG_DONE, link/address/route attributes, several messages in one
+    buffer, short and malformed buffers, a socket not bound yet, a netlink
+    peer address in sendmsg/recvmsg, NETLINK_GENERIC's controller; line for
+    line as strace, and -s cuts lists and strings the same way."""
+    t = assert_same_trace(["-e", "trace=sendto,recvfrom,sendmsg,recvmsg"] + opts,
+                          [fixture("dec_netlink")]).trace
+    if not opts:
+        # really decoded, not left raw
+        for needle in ("nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=2",
+                       "{error=-ENODEV, msg=[{nlmsg_len=", "{error=-EADDRNOTAVAIL, msg=",
+                       '[{nla_len=7, nla_type=IFA_LABEL}, "lo"]',
+                       'inet_addr("127.0.0.1")', "nlmsg_type=NLMSG_DONE",
+                       "[{nla_len=8, nla_type=RTA_TABLE}, RT_TABLE_MAIN]",
+                       "RTEXT_FILTER_VF|RTEXT_FILTER_SKIP_STATS", "nlmsg_type=nlctrl",
+                       "nlmsg_type=0x12 /* NLMSG_??? */"):
+            assert needle in t, needle
