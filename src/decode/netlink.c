@@ -3,7 +3,7 @@
  * netlink socket, and the iovecs of sendmsg/recvmsg whose msg_name is a
  * netlink address. A buffer holds messages (struct nlmsghdr, then a payload
  * that depends on the socket's protocol and the message type); the
- * NETLINK_ROUTE link, address and route messages are decoded with their
+ * NETLINK_ROUTE link, address, route, neighbour and rule messages are decoded with their
  * attributes, acknowledgements and errors with the request they answer.
  * What is not decoded prints as a hex string, as strace does for netlink.
  *
@@ -25,7 +25,9 @@
 #include <arpa/inet.h>
 #include <linux/genetlink.h>
 #include <linux/if_addr.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -181,6 +183,17 @@ enum nla_kind {
 	NLA_LINK_IFMAP,
 	NLA_XDP_ATTACHED,
 	NLA_NESTED, /* attributes of the set nested_set() names */
+	NLA_INET_DEVCONF,  /* u32 per IPv4 setting: [IPV4_DEVCONF_X-1]=v */
+	NLA_INET6_DEVCONF, /* s32 per IPv6 setting: [DEVCONF_X]=v */
+	NLA_INET6_FLAGS,
+	NLA_INET6_CACHEINFO,
+	NLA_IN6_ADDR,
+	NLA_ADDR_GEN_MODE,
+	NLA_IPSTATS, /* u64 per IPSTATS_MIB_* */
+	NLA_ICMP6STATS, /* u64 per ICMP6_MIB_* */
+	NLA_U16,
+	NLA_RTPROT,
+	NLA_NDA_CACHEINFO,
 };
 
 struct nla_set {
@@ -199,6 +212,8 @@ static const unsigned char ifla_kinds[] = {
     [IFLA_IFALIAS] = NLA_STR,
     [IFLA_ALT_IFNAME] = NLA_STR,
     [IFLA_PHYS_PORT_NAME] = NLA_STR,
+    [IFLA_PARENT_DEV_NAME] = NLA_STR,
+    [IFLA_PARENT_DEV_BUS_NAME] = NLA_STR,
     [IFLA_MTU] = NLA_U32,
     [IFLA_MIN_MTU] = NLA_U32,
     [IFLA_MAX_MTU] = NLA_U32,
@@ -236,6 +251,7 @@ static const unsigned char ifla_kinds[] = {
     [IFLA_MAP] = NLA_LINK_IFMAP,
     [IFLA_XDP] = NLA_NESTED,
     [IFLA_LINKINFO] = NLA_NESTED,
+    [IFLA_AF_SPEC] = NLA_NESTED,
 };
 
 static const unsigned char ifa_kinds[] = {
@@ -285,10 +301,72 @@ static const unsigned char ifla_info_kinds[] = {
     [IFLA_INFO_SLAVE_KIND] = NLA_STR,
 };
 
+/* IFLA_AF_SPEC: one attribute per address family, each a nested set. */
+static const unsigned char afspec_kinds[] = {
+    [AF_INET] = NLA_NESTED,
+    [AF_INET6] = NLA_NESTED,
+};
+
+static const unsigned char ifla_inet_kinds[] = {
+    [IFLA_INET_CONF] = NLA_INET_DEVCONF,
+};
+
+static const unsigned char ifla_inet6_kinds[] = {
+    [IFLA_INET6_FLAGS] = NLA_INET6_FLAGS,
+    [IFLA_INET6_CONF] = NLA_INET6_DEVCONF,
+    [IFLA_INET6_CACHEINFO] = NLA_INET6_CACHEINFO,
+    [IFLA_INET6_TOKEN] = NLA_IN6_ADDR,
+    [IFLA_INET6_ADDR_GEN_MODE] = NLA_ADDR_GEN_MODE,
+    [IFLA_INET6_RA_MTU] = NLA_U32,
+    [IFLA_INET6_STATS] = NLA_IPSTATS,
+    [IFLA_INET6_ICMP6STATS] = NLA_ICMP6STATS,
+};
+
+static const struct nla_set afspec_set = {&rn_xlat_net_addrfams, "AF_???", afspec_kinds,
+					  sizeof(afspec_kinds)};
+static const struct nla_set ifla_inet_set = {&rn_xlat_net_ifla_inet_attrs, "IFLA_INET_???",
+					     ifla_inet_kinds, sizeof(ifla_inet_kinds)};
+static const struct nla_set ifla_inet6_set = {&rn_xlat_net_ifla_inet6_attrs, "IFLA_INET6_???",
+					      ifla_inet6_kinds, sizeof(ifla_inet6_kinds)};
 static const struct nla_set ifla_xdp_set = {&rn_xlat_net_ifla_xdp_attrs, "IFLA_XDP_???",
 					    ifla_xdp_kinds, sizeof(ifla_xdp_kinds)};
 static const struct nla_set ifla_info_set = {&rn_xlat_net_ifla_info_attrs, "IFLA_INFO_???",
 					     ifla_info_kinds, sizeof(ifla_info_kinds)};
+static const unsigned char nda_kinds[] = {
+    [NDA_DST] = NLA_INET,
+    [NDA_LLADDR] = NLA_HWADDR,
+    [NDA_CACHEINFO] = NLA_NDA_CACHEINFO,
+    [NDA_PROBES] = NLA_U32,
+    [NDA_VLAN] = NLA_U16,
+    [NDA_VNI] = NLA_U32,
+    [NDA_IFINDEX] = NLA_IFINDEX,
+    [NDA_MASTER] = NLA_IFINDEX,
+    [NDA_LINK_NETNSID] = NLA_S32,
+    [NDA_SRC_VNI] = NLA_U32,
+    [NDA_NH_ID] = NLA_U32,
+};
+
+static const unsigned char fra_kinds[] = {
+    [FRA_DST] = NLA_INET,
+    [FRA_SRC] = NLA_INET,
+    [FRA_IIFNAME] = NLA_STR,
+    [FRA_OIFNAME] = NLA_STR,
+    [FRA_GOTO] = NLA_U32,
+    [FRA_PRIORITY] = NLA_U32,
+    [FRA_FWMARK] = NLA_U32,
+    [FRA_FWMASK] = NLA_U32,
+    [FRA_FLOW] = NLA_U32,
+    [FRA_SUPPRESS_IFGROUP] = NLA_U32,
+    [FRA_SUPPRESS_PREFIXLEN] = NLA_U32,
+    [FRA_TABLE] = NLA_RT_TABLE,
+    [FRA_L3MDEV] = NLA_U8,
+    [FRA_PROTOCOL] = NLA_RTPROT,
+};
+
+static const struct nla_set nda_set = {&rn_xlat_net_nda_attrs, "NDA_???", nda_kinds,
+				       sizeof(nda_kinds)};
+static const struct nla_set fra_set = {&rn_xlat_net_fra_attrs, "FRA_???", fra_kinds,
+				       sizeof(fra_kinds)};
 static const struct nla_set ifla_set = {&rn_xlat_net_ifla_attrs, "IFLA_???", ifla_kinds,
 					sizeof(ifla_kinds)};
 static const struct nla_set ifa_set = {&rn_xlat_net_ifa_attrs, "IFA_???", ifa_kinds,
@@ -325,6 +403,56 @@ static void put_link_stats(struct rn_dctx *d, const unsigned char *p, size_t n, 
 	rn_put(d, "}");
 }
 
+/* An array of 64-bit counters indexed by names: [IPSTATS_MIB_NUM]=38. */
+static void put_counters(struct rn_dctx *d, const unsigned char *p, size_t count,
+			 const struct rn_xlat *names, const char *unknown)
+{
+	rn_put(d, "[");
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			rn_put(d, ", ");
+		if (i >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		uint64_t v;
+		memcpy(&v, p + 8 * i, sizeof(v));
+		const char *name = rn_xlat_lookup(names, i);
+		if (name)
+			rn_putf(d, "[%s]=%llu", name, (unsigned long long)v);
+		else
+			rn_putf(d, "[%zu /* %s */]=%llu", i, unknown, (unsigned long long)v);
+	}
+	rn_put(d, "]");
+}
+
+/* A device's settings, one 32-bit value per setting: IPv4's indexed by
+ * setting - 1 ([IPV4_DEVCONF_FORWARDING-1]=0), IPv6's by setting
+ * ([DEVCONF_HOPLIMIT]=64, signed); cut at -s like any array. */
+static void put_devconf(struct rn_dctx *d, const unsigned char *p, size_t count, bool v4)
+{
+	rn_put(d, "[");
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			rn_put(d, ", ");
+		if (i >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		const char *name = v4 ? rn_xlat_lookup(&rn_xlat_net_ipv4_devconf, i + 1)
+				      : rn_xlat_lookup(&rn_xlat_net_ipv6_devconf, i);
+		if (name)
+			rn_putf(d, v4 ? "[%s-1]=" : "[%s]=", name);
+		else
+			rn_putf(d, "[%zu /* %s */]=", i, v4 ? "IPV4_DEVCONF_???" : "DEVCONF_???");
+		if (v4)
+			rn_putf(d, "%" PRIu32, rd32(p + 4 * i));
+		else
+			rn_putf(d, "%" PRId32, (int32_t)rd32(p + 4 * i));
+	}
+	rn_put(d, "]");
+}
+
 static void put_attrs(struct rn_dctx *d, const struct nla_set *s, int family,
 		      const unsigned char *p, size_t n);
 
@@ -335,6 +463,12 @@ static const struct nla_set *nested_set(const struct nla_set *s, uint16_t type)
 		return &ifla_xdp_set;
 	if (s == &ifla_set && type == IFLA_LINKINFO)
 		return &ifla_info_set;
+	if (s == &ifla_set && type == IFLA_AF_SPEC)
+		return &afspec_set;
+	if (s == &afspec_set && type == AF_INET)
+		return &ifla_inet_set;
+	if (s == &afspec_set && type == AF_INET6)
+		return &ifla_inet6_set;
 	return NULL;
 }
 
@@ -351,6 +485,68 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		}
 		break;
 	}
+	case NLA_INET_DEVCONF:
+	case NLA_INET6_DEVCONF:
+		if (n >= 4 && n % 4 == 0) {
+			put_devconf(d, p, n / 4, k == NLA_INET_DEVCONF);
+			return;
+		}
+		break;
+	case NLA_IPSTATS:
+	case NLA_ICMP6STATS:
+		if (n >= 8 && n % 8 == 0) {
+			if (k == NLA_IPSTATS)
+				put_counters(d, p, n / 8, &rn_xlat_net_ipstats_mib, "IPSTATS_MIB_???");
+			else
+				put_counters(d, p, n / 8, &rn_xlat_net_icmp6_mib, "ICMP6_MIB_???");
+			return;
+		}
+		break;
+	case NLA_INET6_FLAGS:
+		if (n == 4) {
+			rn_put_flags(d, &rn_xlat_net_inet6_if_flags, rd32(p), NULL);
+			return;
+		}
+		break;
+	case NLA_INET6_CACHEINFO:
+		if (n >= sizeof(struct ifla_cacheinfo)) {
+			struct ifla_cacheinfo c;
+			memcpy(&c, p, sizeof(c));
+			rn_putf(d, "{max_reasm_len=%u, tstamp=%u, reachable_time=%u, retrans_time=%u}",
+				c.max_reasm_len, c.tstamp, c.reachable_time, c.retrans_time);
+			return;
+		}
+		break;
+	case NLA_IN6_ADDR:
+		put_inet(d, AF_INET6, p, n);
+		return;
+	case NLA_ADDR_GEN_MODE:
+		if (n == 1) {
+			rn_put_xval(d, &rn_xlat_net_in6_addr_gen_modes, p[0], "IN6_ADDR_GEN_MODE_???");
+			return;
+		}
+		break;
+	case NLA_U16:
+		if (n == 2) {
+			rn_putf(d, "%u", rd16(p));
+			return;
+		}
+		break;
+	case NLA_RTPROT:
+		if (n == 1) {
+			rn_put_xval(d, &rn_xlat_net_rt_protocols, p[0], NULL);
+			return;
+		}
+		break;
+	case NLA_NDA_CACHEINFO:
+		if (n >= sizeof(struct nda_cacheinfo)) {
+			struct nda_cacheinfo c;
+			memcpy(&c, p, sizeof(c));
+			rn_putf(d, "{ndm_confirmed=%u, ndm_used=%u, ndm_updated=%u, ndm_refcnt=%u}",
+				c.ndm_confirmed, c.ndm_used, c.ndm_updated, c.ndm_refcnt);
+			return;
+		}
+		break;
 	case NLA_XDP_ATTACHED:
 		if (n == 1) {
 			rn_put_xval(d, &rn_xlat_net_xdp_attached, p[0], "XDP_ATTACHED_???");
@@ -566,6 +762,42 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		set = &rta_set;
 		hlen = sizeof(m);
 		family = m.rtm_family;
+	} else if (type >= RTM_NEWNEIGH && type <= RTM_GETNEIGH) {
+		struct ndmsg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{ndm_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.ndm_family, "AF_???");
+		rn_put(d, ", ndm_ifindex=");
+		put_ifindex(d, (uint32_t)m.ndm_ifindex);
+		rn_put(d, ", ndm_state=");
+		rn_put_flags(d, &rn_xlat_net_nud_states, m.ndm_state, "NUD_???");
+		rn_put(d, ", ndm_flags=");
+		rn_put_flags(d, &rn_xlat_net_ntf_flags, m.ndm_flags, "NTF_???");
+		rn_put(d, ", ndm_type=");
+		rn_put_xval(d, &rn_xlat_net_rt_types, m.ndm_type, "RTN_???");
+		rn_put(d, "}");
+		set = &nda_set;
+		hlen = sizeof(m);
+		family = m.ndm_family;
+	} else if (type >= RTM_NEWRULE && type <= RTM_GETRULE) {
+		struct fib_rule_hdr m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.family, "AF_???");
+		rn_putf(d, ", dst_len=%u, src_len=%u, tos=%u, table=", m.dst_len, m.src_len, m.tos);
+		rn_put_xval(d, &rn_xlat_net_rt_tables, m.table, NULL);
+		rn_put(d, ", action=");
+		rn_put_xval(d, &rn_xlat_net_fr_actions, m.action, "FR_ACT_???");
+		rn_put(d, ", flags=");
+		rn_put_flags(d, &rn_xlat_net_fib_rule_flags, m.flags, "FIB_RULE_???");
+		rn_put(d, "}");
+		set = &fra_set;
+		hlen = sizeof(m);
+		family = m.family;
 	} else {
 		return false;
 	}

@@ -35,7 +35,8 @@ def test_socket_ioctls_are_decoded():
 def test_netlink_messages_match_strace(opts):
     """Netlink sockets (tests/fixtures/dec_netlink): message headers, the
     kernel's errors quoting the request, an address dump ending in
-    NLMSG_DONE, link/address/route attributes, several messages in one
+    NLMSG_DONE, link/address/route/neighbour/rule messages and their
+    attributes (nested per-family link settings too), several messages in one
     buffer, short and malformed buffers, a socket not bound yet, a netlink
     peer address in sendmsg/recvmsg, NETLINK_GENERIC's controller; line for
     line as strace, and -s cuts lists and strings the same way."""
@@ -49,5 +50,11 @@ def test_netlink_messages_match_strace(opts):
                        'inet_addr("127.0.0.1")', "nlmsg_type=NLMSG_DONE",
                        "[{nla_len=8, nla_type=RTA_TABLE}, RT_TABLE_MAIN]",
                        "RTEXT_FILTER_VF|RTEXT_FILTER_SKIP_STATS", "nlmsg_type=nlctrl",
-                       "nlmsg_type=0x12 /* NLMSG_??? */"):
+                       "nlmsg_type=0x12 /* NLMSG_??? */",
+                       "ndm_state=NUD_REACHABLE|NUD_PERMANENT, ndm_flags=NTF_ROUTER",
+                       "[{nla_len=10, nla_type=NDA_LLADDR}, 02:fc:00:00:00:05]",
+                       "action=FR_ACT_TO_TBL", "[{nla_len=5, nla_type=FRA_PROTOCOL}, RTPROT_KERNEL]",
+                       "nla_type=NLA_F_NESTED|IFLA_AF_SPEC", "[IPV4_DEVCONF_FORWARDING-1]=1",
+                       "[DEVCONF_HOPLIMIT]=64, [DEVCONF_MTU6]=-1", "IN6_ADDR_GEN_MODE_STABLE_PRIVACY",
+                       "{rx_packets=7, tx_packets=0"):
             assert needle in t, needle
