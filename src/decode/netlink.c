@@ -3,8 +3,9 @@
  * netlink socket, and the iovecs of sendmsg/recvmsg whose msg_name is a
  * netlink address. A buffer holds messages (struct nlmsghdr, then a payload
  * that depends on the socket's protocol and the message type); the
- * NETLINK_ROUTE link, address, route, neighbour and rule messages are decoded with their
- * attributes, acknowledgements and errors with the request they answer.
+ * NETLINK_ROUTE link, address, route, neighbour and rule messages and
+ * NETLINK_SOCK_DIAG's inet and unix requests and answers are decoded with
+ * their attributes, acknowledgements and errors with the request they answer.
  * What is not decoded prints as a hex string, as strace does for netlink.
  *
  * Which protocol a socket speaks is asked of /proc: the fd's inode, its
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -27,10 +29,12 @@
 #include <linux/if_addr.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/inet_diag.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 
 #include "decode/decode.h"
 #include "decode/netlink.h"
@@ -194,6 +198,14 @@ enum nla_kind {
 	NLA_U16,
 	NLA_RTPROT,
 	NLA_NDA_CACHEINFO,
+	NLA_U64,
+	NLA_INET_DIAG_MEMINFO,
+	NLA_SK_MEMINFO,	 /* u32 per SK_MEMINFO_* */
+	NLA_INET_DIAG_SOCKOPT,
+	NLA_UNIX_DIAG_VFS,
+	NLA_UNIX_DIAG_RQLEN,
+	NLA_U32_ARRAY,
+	NLA_SHUTDOWN, /* 0x2 / * SEND_SHUTDOWN * / */
 };
 
 struct nla_set {
@@ -367,6 +379,36 @@ static const struct nla_set nda_set = {&rn_xlat_net_nda_attrs, "NDA_???", nda_ki
 				       sizeof(nda_kinds)};
 static const struct nla_set fra_set = {&rn_xlat_net_fra_attrs, "FRA_???", fra_kinds,
 				       sizeof(fra_kinds)};
+static const unsigned char inet_diag_kinds[] = {
+    [INET_DIAG_MEMINFO] = NLA_INET_DIAG_MEMINFO,
+    [INET_DIAG_CONG] = NLA_STR,
+    [INET_DIAG_TOS] = NLA_U8,
+    [INET_DIAG_TCLASS] = NLA_U8,
+    [INET_DIAG_SKMEMINFO] = NLA_SK_MEMINFO,
+    [INET_DIAG_SHUTDOWN] = NLA_SHUTDOWN,
+    [INET_DIAG_PROTOCOL] = NLA_U8,
+    [INET_DIAG_SKV6ONLY] = NLA_U8,
+    [INET_DIAG_MARK] = NLA_U32,
+    [INET_DIAG_CLASS_ID] = NLA_U32,
+    [INET_DIAG_CGROUP_ID] = NLA_U64,
+    [INET_DIAG_SOCKOPT] = NLA_INET_DIAG_SOCKOPT,
+};
+
+static const unsigned char unix_diag_kinds[] = {
+    [UNIX_DIAG_NAME] = NLA_STR,
+    [UNIX_DIAG_VFS] = NLA_UNIX_DIAG_VFS,
+    [UNIX_DIAG_PEER] = NLA_U32,
+    [UNIX_DIAG_ICONS] = NLA_U32_ARRAY,
+    [UNIX_DIAG_RQLEN] = NLA_UNIX_DIAG_RQLEN,
+    [UNIX_DIAG_MEMINFO] = NLA_SK_MEMINFO,
+    [UNIX_DIAG_SHUTDOWN] = NLA_SHUTDOWN,
+    [UNIX_DIAG_UID] = NLA_U32,
+};
+
+static const struct nla_set inet_diag_set = {&rn_xlat_net_inet_diag_attrs, "INET_DIAG_???",
+					     inet_diag_kinds, sizeof(inet_diag_kinds)};
+static const struct nla_set unix_diag_set = {&rn_xlat_net_unix_diag_attrs, "UNIX_DIAG_???",
+					     unix_diag_kinds, sizeof(unix_diag_kinds)};
 static const struct nla_set ifla_set = {&rn_xlat_net_ifla_attrs, "IFLA_???", ifla_kinds,
 					sizeof(ifla_kinds)};
 static const struct nla_set ifa_set = {&rn_xlat_net_ifa_attrs, "IFA_???", ifa_kinds,
@@ -422,6 +464,28 @@ static void put_counters(struct rn_dctx *d, const unsigned char *p, size_t count
 			rn_putf(d, "[%s]=%llu", name, (unsigned long long)v);
 		else
 			rn_putf(d, "[%zu /* %s */]=%llu", i, unknown, (unsigned long long)v);
+	}
+	rn_put(d, "]");
+}
+
+/* 32-bit values, by name ([SK_MEMINFO_RCVBUF]=212992) when names is not NULL. */
+static void put_u32_array(struct rn_dctx *d, const unsigned char *p, size_t count,
+			  const struct rn_xlat *names)
+{
+	rn_put(d, "[");
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			rn_put(d, ", ");
+		if (i >= d->o->abbrev_limit) {
+			rn_put(d, "...");
+			break;
+		}
+		const char *name = names ? rn_xlat_lookup(names, i) : NULL;
+		if (name)
+			rn_putf(d, "[%s]=", name);
+		else if (names)
+			rn_putf(d, "[%zu]=", i);
+		rn_putf(d, "%" PRIu32, rd32(p + 4 * i));
 	}
 	rn_put(d, "]");
 }
@@ -544,6 +608,89 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 			memcpy(&c, p, sizeof(c));
 			rn_putf(d, "{ndm_confirmed=%u, ndm_used=%u, ndm_updated=%u, ndm_refcnt=%u}",
 				c.ndm_confirmed, c.ndm_used, c.ndm_updated, c.ndm_refcnt);
+			return;
+		}
+		break;
+	case NLA_SHUTDOWN:
+		if (n == 1) {
+			static const char *const how[] = {"RCV_SHUTDOWN", "SEND_SHUTDOWN"};
+			if (!p[0]) {
+				rn_put(d, "0");
+				return;
+			}
+			rn_putf(d, "%#x /* ", p[0]);
+			bool first = true;
+			for (unsigned b = 0; b < 2; b++)
+				if (p[0] & (1u << b)) {
+					rn_putf(d, "%s%s", first ? "" : "|", how[b]);
+					first = false;
+				}
+			if (p[0] & ~3u)
+				rn_putf(d, first ? "%#x" : "|%#x", p[0] & ~3u);
+			rn_put(d, " */");
+			return;
+		}
+		break;
+	case NLA_U64:
+		if (n == 8) {
+			uint64_t v;
+			memcpy(&v, p, sizeof(v));
+			rn_putf(d, "%llu", (unsigned long long)v);
+			return;
+		}
+		break;
+	case NLA_INET_DIAG_MEMINFO:
+		if (n >= sizeof(struct inet_diag_meminfo)) {
+			struct inet_diag_meminfo m;
+			memcpy(&m, p, sizeof(m));
+			rn_putf(d, "{idiag_rmem=%u, idiag_wmem=%u, idiag_fmem=%u, idiag_tmem=%u}",
+				m.idiag_rmem, m.idiag_wmem, m.idiag_fmem, m.idiag_tmem);
+			return;
+		}
+		break;
+	case NLA_SK_MEMINFO:
+	case NLA_U32_ARRAY:
+		if (n >= 4 && n % 4 == 0) {
+			put_u32_array(d, p, n / 4,
+				      k == NLA_SK_MEMINFO ? &rn_xlat_net_sk_meminfo : NULL);
+			return;
+		}
+		break;
+	case NLA_INET_DIAG_SOCKOPT:
+		if (n >= 2) {
+			/* the bits set, by name */
+			static const char *const bits[] = {
+			    "recverr",	 "is_icsk",		"freebind",	 "hdrincl",
+			    "mc_loop",	 "transparent",		"mc_all",	 "nodefrag",
+			    "bind_address_no_port", "recverr_rfc4884", "defer_connect"};
+			unsigned v = p[0] | (unsigned)p[1] << 8;
+			bool first = true;
+			rn_put(d, "{");
+			for (unsigned b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+				if (v & (1u << b)) {
+					rn_putf(d, "%s%s=1", first ? "" : ", ", bits[b]);
+					first = false;
+				}
+			if (v >> 11)
+				rn_putf(d, "%sunused=%#x", first ? "" : ", ", v >> 11);
+			rn_put(d, "}");
+			return;
+		}
+		break;
+	case NLA_UNIX_DIAG_VFS:
+		if (n >= sizeof(struct unix_diag_vfs)) {
+			struct unix_diag_vfs v;
+			memcpy(&v, p, sizeof(v));
+			rn_putf(d, "{udiag_vfs_dev=makedev(%#x, %#x), udiag_vfs_ino=%u}",
+				major(v.udiag_vfs_dev), minor(v.udiag_vfs_dev), v.udiag_vfs_ino);
+			return;
+		}
+		break;
+	case NLA_UNIX_DIAG_RQLEN:
+		if (n >= sizeof(struct unix_diag_rqlen)) {
+			struct unix_diag_rqlen q;
+			memcpy(&q, p, sizeof(q));
+			rn_putf(d, "{udiag_rqueue=%u, udiag_wqueue=%u}", q.udiag_rqueue, q.udiag_wqueue);
 			return;
 		}
 		break;
@@ -882,9 +1029,153 @@ static void put_error(struct rn_dctx *d, int proto, const unsigned char *p, size
 	rn_put(d, "}");
 }
 
-static void put_payload(struct rn_dctx *d, int proto, uint16_t type, const unsigned char *p,
-			size_t n)
+/* --- NETLINK_SOCK_DIAG --- */
+
+/* TCP states as bits: 1<<TCP_CLOSE|1<<TCP_LISTEN, then what has no name. */
+static void put_state_bits(struct rn_dctx *d, uint32_t v)
 {
+	if (!v) {
+		rn_put(d, "0");
+		return;
+	}
+	bool first = true;
+	for (unsigned b = 0; b < 32; b++) {
+		const char *name = rn_xlat_lookup(&rn_xlat_net_tcp_states, b);
+		if (!(v & (1u << b)) || !name)
+			continue;
+		rn_putf(d, "%s1<<%s", first ? "" : "|", name);
+		v &= ~(1u << b);
+		first = false;
+	}
+	if (v)
+		rn_putf(d, first ? "%#x" : "|%#x", v);
+}
+
+/* The idiag_ext bits: 1<<(INET_DIAG_MEMINFO-1)|... */
+static void put_ext_bits(struct rn_dctx *d, uint8_t v)
+{
+	if (!v) {
+		rn_put(d, "0");
+		return;
+	}
+	bool first = true;
+	for (unsigned b = 0; b < 8; b++) {
+		const char *name = rn_xlat_lookup(&rn_xlat_net_inet_diag_attrs, b + 1);
+		if (!(v & (1u << b)) || !name)
+			continue;
+		rn_putf(d, "%s1<<(%s-1)", first ? "" : "|", name);
+		v &= (uint8_t) ~(1u << b);
+		first = false;
+	}
+	if (v)
+		rn_putf(d, first ? "%#x" : "|%#x", v);
+}
+
+static void put_diag_addr(struct rn_dctx *d, int family, const uint32_t *a, const char *field)
+{
+	char s[INET6_ADDRSTRLEN];
+	if (family == AF_INET6 && inet_ntop(AF_INET6, a, s, sizeof(s)))
+		rn_putf(d, "inet_pton(AF_INET6, \"%s\", &%s)", s, field);
+	else if (inet_ntop(AF_INET, a, s, sizeof(s)))
+		rn_putf(d, "%s=inet_addr(\"%s\")", field, s);
+}
+
+static void put_sockid(struct rn_dctx *d, int family, const struct inet_diag_sockid *id)
+{
+	rn_putf(d, "id={idiag_sport=htons(%u), idiag_dport=htons(%u), ", ntohs(id->idiag_sport),
+		ntohs(id->idiag_dport));
+	put_diag_addr(d, family, id->idiag_src, "idiag_src");
+	rn_put(d, ", ");
+	put_diag_addr(d, family, id->idiag_dst, "idiag_dst");
+	rn_put(d, ", idiag_if=");
+	put_ifindex(d, id->idiag_if);
+	rn_putf(d, ", idiag_cookie=[%u, %u]}", id->idiag_cookie[0], id->idiag_cookie[1]);
+}
+
+/* A SOCK_DIAG_BY_FAMILY request or answer, for inet and unix sockets. */
+static bool put_diag_payload(struct rn_dctx *d, bool request, const unsigned char *p, size_t n)
+{
+	const struct nla_set *set;
+	size_t hlen;
+	int family = n ? p[0] : -1;
+	if ((family == AF_INET || family == AF_INET6) && request) {
+		struct inet_diag_req_v2 r;
+		if (n < sizeof(r))
+			return false;
+		memcpy(&r, p, sizeof(r));
+		rn_put(d, "{sdiag_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, r.sdiag_family, "AF_???");
+		rn_put(d, ", sdiag_protocol=");
+		rn_put_xval(d, &rn_xlat_net_inet_protocols, r.sdiag_protocol, "IPPROTO_???");
+		rn_put(d, ", idiag_ext=");
+		put_ext_bits(d, r.idiag_ext);
+		rn_put(d, ", idiag_states=");
+		put_state_bits(d, r.idiag_states);
+		rn_put(d, ", ");
+		put_sockid(d, family, &r.id);
+		rn_put(d, "}");
+		hlen = sizeof(r);
+		set = NULL;
+	} else if (family == AF_INET || family == AF_INET6) {
+		struct inet_diag_msg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{idiag_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.idiag_family, "AF_???");
+		rn_put(d, ", idiag_state=");
+		rn_put_xval(d, &rn_xlat_net_tcp_states, m.idiag_state, "TCP_???");
+		rn_putf(d, ", idiag_timer=%u, idiag_retrans=%u, ", m.idiag_timer, m.idiag_retrans);
+		put_sockid(d, family, &m.id);
+		rn_putf(d,
+			", idiag_expires=%u, idiag_rqueue=%u, idiag_wqueue=%u, idiag_uid=%u, "
+			"idiag_inode=%u}",
+			m.idiag_expires, m.idiag_rqueue, m.idiag_wqueue, m.idiag_uid, m.idiag_inode);
+		hlen = sizeof(m);
+		set = &inet_diag_set;
+	} else if (family == AF_UNIX && request) {
+		struct unix_diag_req r;
+		if (n < sizeof(r))
+			return false;
+		memcpy(&r, p, sizeof(r));
+		rn_putf(d, "{sdiag_family=AF_UNIX, sdiag_protocol=%u, udiag_states=", r.sdiag_protocol);
+		put_state_bits(d, r.udiag_states);
+		rn_putf(d, ", udiag_ino=%u, udiag_show=", r.udiag_ino);
+		rn_put_flags(d, &rn_xlat_net_udiag_show, r.udiag_show, "UDIAG_SHOW_???");
+		rn_putf(d, ", udiag_cookie=[%u, %u]}", r.udiag_cookie[0], r.udiag_cookie[1]);
+		hlen = sizeof(r);
+		set = NULL;
+	} else if (family == AF_UNIX) {
+		struct unix_diag_msg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{udiag_family=AF_UNIX, udiag_type=");
+		rn_put_xval(d, &rn_xlat_net_socktypes, m.udiag_type, "SOCK_???");
+		rn_put(d, ", udiag_state=");
+		rn_put_xval(d, &rn_xlat_net_tcp_states, m.udiag_state, "TCP_???");
+		rn_putf(d, ", udiag_ino=%u, udiag_cookie=[%u, %u]}", m.udiag_ino, m.udiag_cookie[0],
+			m.udiag_cookie[1]);
+		hlen = sizeof(m);
+		set = &unix_diag_set;
+	} else {
+		return false;
+	}
+	size_t at = NLMSG_ALIGN(hlen);
+	if (n > at) {
+		rn_put(d, ", ");
+		if (set)
+			put_attrs(d, set, family, p + at, n - at);
+		else
+			put_raw(d, p + at, n - at);
+	}
+	return true;
+}
+
+static void put_payload(struct rn_dctx *d, int proto, const struct nlmsghdr *h,
+			const unsigned char *p, size_t n)
+{
+	uint16_t type = h->nlmsg_type;
 	if (type == NLMSG_ERROR) {
 		put_error(d, proto, p, n);
 		return;
@@ -906,6 +1197,9 @@ static void put_payload(struct rn_dctx *d, int proto, uint16_t type, const unsig
 		rn_put(d, "}");
 		return;
 	}
+	if (proto == NETLINK_SOCK_DIAG && type == SOCK_DIAG_BY_FAMILY &&
+	    put_diag_payload(d, (h->nlmsg_flags & NLM_F_REQUEST) != 0, p, n))
+		return;
 	put_raw(d, p, n);
 }
 
@@ -921,7 +1215,7 @@ static void put_message(struct rn_dctx *d, int proto, const unsigned char *p, si
 	put_nlmsghdr(d, proto, &h);
 	if (body) {
 		rn_put(d, ", ");
-		put_payload(d, proto, h.nlmsg_type, p + NLMSG_HDRLEN, body);
+		put_payload(d, proto, &h, p + NLMSG_HDRLEN, body);
 		rn_put(d, "]");
 	}
 }

@@ -38,7 +38,8 @@ def test_netlink_messages_match_strace(opts):
     NLMSG_DONE, link/address/route/neighbour/rule messages and their
     attributes (nested per-family link settings too), several messages in one
     buffer, short and malformed buffers, a socket not bound yet, a netlink
-    peer address in sendmsg/recvmsg, NETLINK_GENERIC's controller; line for
+    peer address in sendmsg/recvmsg, NETLINK_GENERIC's controller, sock_diag
+    requests and answers for inet and unix sockets; line for
     line as strace, and -s cuts lists and strings the same way."""
     t = assert_same_trace(["-e", "trace=sendto,recvfrom,sendmsg,recvmsg"] + opts,
                           [fixture("dec_netlink")]).trace
@@ -56,5 +57,10 @@ def test_netlink_messages_match_strace(opts):
                        "action=FR_ACT_TO_TBL", "[{nla_len=5, nla_type=FRA_PROTOCOL}, RTPROT_KERNEL]",
                        "nla_type=NLA_F_NESTED|IFLA_AF_SPEC", "[IPV4_DEVCONF_FORWARDING-1]=1",
                        "[DEVCONF_HOPLIMIT]=64, [DEVCONF_MTU6]=-1", "IN6_ADDR_GEN_MODE_STABLE_PRIVACY",
-                       "{rx_packets=7, tx_packets=0"):
+                       "{rx_packets=7, tx_packets=0",
+                       "idiag_ext=1<<(INET_DIAG_MEMINFO-1)|1<<(INET_DIAG_SKMEMINFO-1), idiag_states=1<<TCP_CLOSING",
+                       'id={idiag_sport=htons(8080), idiag_dport=htons(0), idiag_src=inet_addr("127.0.0.1")',
+                       "[SK_MEMINFO_RCVBUF]=100", "{is_icsk=1, mc_loop=1, mc_all=1}",
+                       "udiag_show=UDIAG_SHOW_NAME|UDIAG_SHOW_PEER|UDIAG_SHOW_RQLEN",
+                       '[{nla_len=11, nla_type=UNIX_DIAG_NAME}, "/tmp/x"]'):
             assert needle in t, needle
