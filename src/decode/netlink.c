@@ -166,6 +166,96 @@ static void put_hwaddr(struct rn_dctx *d, const unsigned char *p, size_t n)
 		rn_putf(d, i ? ":%02x" : "%02x", p[i]);
 }
 
+/* --- generic netlink family names --- */
+
+/* Family ids are given out at run time; like strace, ask the kernel's
+ * controller for the list once, the first time one is needed. */
+#define GENL_FAMILIES 128
+
+static struct {
+	uint16_t id;
+	char name[GENL_NAMSIZ];
+} genl_fam[GENL_FAMILIES];
+static size_t ngenl_fam;
+static bool genl_asked;
+
+static void genl_parse(const unsigned char *p, size_t n)
+{
+	for (size_t off = 0; n - off >= NLMSG_HDRLEN;) {
+		struct nlmsghdr h;
+		memcpy(&h, p + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > n - off || h.nlmsg_type == NLMSG_DONE ||
+		    h.nlmsg_type == NLMSG_ERROR)
+			return;
+		const unsigned char *a = p + off + NLMSG_HDRLEN + GENL_HDRLEN;
+		size_t alen = h.nlmsg_len - NLMSG_HDRLEN > GENL_HDRLEN
+				  ? h.nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN
+				  : 0;
+		uint16_t id = 0;
+		const char *name = NULL;
+		size_t namelen = 0;
+		for (size_t at = 0; alen - at >= NLA_HDRLEN;) {
+			uint16_t len = rd16(a + at), type = rd16(a + at + 2) & NLA_TYPE_MASK;
+			if (len < NLA_HDRLEN || len > alen - at)
+				break;
+			if (type == CTRL_ATTR_FAMILY_ID && len >= NLA_HDRLEN + 2)
+				id = rd16(a + at + NLA_HDRLEN);
+			else if (type == CTRL_ATTR_FAMILY_NAME) {
+				name = (const char *)a + at + NLA_HDRLEN;
+				namelen = strnlen(name, len - NLA_HDRLEN);
+			}
+			at += NLA_ALIGN(len);
+			if (at >= alen)
+				break;
+		}
+		if (id && name && namelen < GENL_NAMSIZ && ngenl_fam < GENL_FAMILIES) {
+			genl_fam[ngenl_fam].id = id;
+			memcpy(genl_fam[ngenl_fam].name, name, namelen);
+			genl_fam[ngenl_fam].name[namelen] = '\0';
+			ngenl_fam++;
+		}
+		off += NLMSG_ALIGN(h.nlmsg_len);
+	}
+}
+
+static void genl_ask(void)
+{
+	genl_asked = true;
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (s < 0)
+		return;
+	struct timeval tv = {0, 200000};
+	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	struct {
+		struct nlmsghdr h;
+		struct genlmsghdr g;
+	} q = {{sizeof(q), GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, 1, 0}, {CTRL_CMD_GETFAMILY, 1, 0}};
+	static unsigned char buf[32768];
+	if (send(s, &q, sizeof(q), 0) == (ssize_t)sizeof(q)) {
+		for (int i = 0; i < 64; i++) {
+			ssize_t n = recv(s, buf, sizeof(buf), 0);
+			if (n < (ssize_t)NLMSG_HDRLEN)
+				break;
+			genl_parse(buf, (size_t)n);
+			struct nlmsghdr h;
+			memcpy(&h, buf, sizeof(h));
+			if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
+				break;
+		}
+	}
+	(void)close(s);
+}
+
+static const char *genl_family(uint16_t id)
+{
+	if (!genl_asked)
+		genl_ask();
+	for (size_t i = 0; i < ngenl_fam; i++)
+		if (genl_fam[i].id == id)
+			return genl_fam[i].name;
+	return NULL;
+}
+
 /* --- attributes --- */
 
 enum nla_kind {
@@ -991,8 +1081,8 @@ static void put_nlmsghdr(struct rn_dctx *d, int proto, const struct nlmsghdr *h)
 		rn_put_xval(d, &rn_xlat_net_nl_route_types, t, "RTM_???");
 	else if (proto == NETLINK_SOCK_DIAG)
 		rn_put_xval(d, &rn_xlat_net_nl_sock_diag_types, t, "SOCK_DIAG_???");
-	else if (proto == NETLINK_GENERIC && t == GENL_ID_CTRL)
-		rn_put(d, "nlctrl");
+	else if (proto == NETLINK_GENERIC && (t == GENL_ID_CTRL || genl_family(t)))
+		rn_put(d, t == GENL_ID_CTRL ? "nlctrl" : genl_family(t));
 	else
 		rn_put_xval(d, &rn_xlat_net_nlmsg_types, t, "NLMSG_???");
 	rn_put(d, ", nlmsg_flags=");
