@@ -20,25 +20,37 @@ void rn_mem_use_snapshot(const struct rn_memsnap *s)
 	snap = s;
 }
 
-/* The captured region holding addr, the newest capture first; *avail: the
- * bytes known from addr on. */
-static const struct rn_memblob *snap_find(uint64_t addr, size_t *avail)
+/* The captured region holding addr: the newest capture that holds want
+ * bytes from addr on, else the one that holds the most (a capture at exit
+ * may hold only the head of what entry captured whole); *avail: the bytes
+ * known from addr on. */
+static const struct rn_memblob *snap_find(uint64_t addr, size_t want, size_t *avail)
 {
+	const struct rn_memblob *part = NULL;
+	size_t part_avail = 0;
 	for (const struct rn_memsnap *s = snap; s; s = s->next)
 		for (size_t i = 0; i < s->n; i++) {
 			const struct rn_memblob *b = &s->v[i];
-			if (addr >= b->addr && addr - b->addr < b->len) {
-				*avail = b->len - (size_t)(addr - b->addr);
+			if (addr < b->addr || addr - b->addr >= b->len)
+				continue;
+			size_t have = b->len - (size_t)(addr - b->addr);
+			if (have >= want) {
+				*avail = have;
 				return b;
 			}
+			if (!part || have > part_avail) {
+				part = b;
+				part_avail = have;
+			}
 		}
-	return NULL;
+	*avail = part_avail;
+	return part;
 }
 
 static int snap_read(uint64_t addr, void *buf, size_t len)
 {
 	size_t avail;
-	const struct rn_memblob *b = snap_find(addr, &avail);
+	const struct rn_memblob *b = snap_find(addr, len, &avail);
 	if (!b || avail < len)
 		return -EFAULT;
 	memcpy(buf, b->data + (addr - b->addr), len);
@@ -48,7 +60,7 @@ static int snap_read(uint64_t addr, void *buf, size_t len)
 static ssize_t snap_read_str(uint64_t addr, char *buf, size_t len)
 {
 	size_t avail;
-	const struct rn_memblob *b = snap_find(addr, &avail);
+	const struct rn_memblob *b = snap_find(addr, len, &avail);
 	if (!b)
 		return -EFAULT;
 	const unsigned char *p = b->data + (addr - b->addr);
@@ -89,7 +101,7 @@ ssize_t rn_mem_read_partial(pid_t pid, uint64_t addr, void *buf, size_t len)
 		return -EFAULT;
 	if (snap) {
 		size_t avail;
-		const struct rn_memblob *b = snap_find(addr, &avail);
+		const struct rn_memblob *b = snap_find(addr, len, &avail);
 		if (!b)
 			return -EFAULT;
 		got = avail < len ? avail : len;

@@ -204,6 +204,15 @@ def test_stream_lines_equal_ptrace(name):
 
 
 @needs_bpf
+def test_stream_perf_event_attr_equals_ptrace():
+    """struct perf_event_attr is copied at entry, and its size again at exit
+    (the kernel rewrites it on E2BIG): the stream shows both, as ptrace."""
+    b = stream_vs_ptrace("dec_perf")
+    assert any("size=PERF_ATTR_SIZE_VER7, config=PERF_COUNT_SW_TASK_CLOCK" in l for l in b.lines), b.trace
+    assert any(" => PERF_ATTR_SIZE_VER" in l for l in b.lines), b.trace
+
+
+@needs_bpf
 def test_stream_string_limit_and_timing():
     b = stream_vs_ptrace("structured", opts=["-s", "5", "-e", "trace=!clone,wait4"])
     assert any('write(1, "a,b \\""...' in l for l in b.lines), b.trace

@@ -7,7 +7,7 @@ The fixture tests/fixtures/dec_desc.c makes the calls with fixed arguments
 on memfds, pipes and a pseudo-terminal."""
 import re
 
-from conftest import assert_same_trace, fixture
+from conftest import assert_same_trace, fixture, renacer
 from test_decode_mem import assert_same_normalized
 
 RW = ("read,write,pread64,pwrite64,readv,writev,preadv,pwritev,preadv2,pwritev2,lseek,"
@@ -72,3 +72,25 @@ def test_ioctl():
 def test_all_in_one_trace():
     assert_same_normalized(["-e", "trace=" + ",".join([RW, FDS, POLL, IOCTL])],
                            [fixture("dec_desc")], _without_open_flags)
+
+
+def test_perf_event_open_matches_strace():
+    """struct perf_event_attr as strace abbreviates it: event names per
+    type (hardware cache events as result<<16|op<<8|cache), period or
+    frequency, sample and read formats, the flag bits set and precise_ip,
+    sizes old, unknown and rewritten by the kernel on E2BIG, open flags."""
+    opts, cmd = ["-e", "trace=perf_event_open"], [fixture("dec_perf")]
+    # strace 6.1 predates PERF_ATTR_SIZE_VER8 (136 bytes, Linux 6.3), the
+    # size a newer kernel writes back on E2BIG
+    assert_same_normalized(opts, cmd, lambda line: line.replace(
+        "0x88 /* PERF_ATTR_SIZE_??? */", "PERF_ATTR_SIZE_VER8"))
+    t = renacer(opts, cmd).trace
+    for needle in ("config=PERF_COUNT_SW_TASK_CLOCK, sample_period=0",
+                   "sample_freq=4000, sample_type=PERF_SAMPLE_IP|PERF_SAMPLE_TID|PERF_SAMPLE_CALLCHAIN",
+                   "precise_ip=2 /* requested to have 0 skid */, use_clockid=1, ...}",
+                   "config=PERF_COUNT_HW_CACHE_RESULT_MISS<<16|PERF_COUNT_HW_CACHE_OP_READ<<8|PERF_COUNT_HW_CACHE_L1D",
+                   "size=0 /* PERF_ATTR_SIZE_??? */, config=321",
+                   "PERF_FLAG_FD_NO_GROUP|PERF_FLAG_PID_CGROUP", "0x80 /* PERF_FLAG_??? */",
+                   "perf_event_open(NULL, 0, -1, -1, 0)"):
+        assert needle in t, needle
+    assert re.search(r"size=0x190 /\* PERF_ATTR_SIZE_\?\?\? \*/ => PERF_ATTR_SIZE_VER\d", t), t

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The printing vocabulary: escaping, truncation, flags, signal sets, and
  * reading memory (from this process, which process_vm_readv allows). */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -160,12 +161,36 @@ static void test_errno_and_result(void **state)
 	ctx_done(&c);
 }
 
+/* Captured memory (the bpf stream): the newest capture wins, unless it
+ * holds less than the read asks for and an older one holds it all. */
+static void test_snapshot_reads(void **state)
+{
+	(void)state;
+	unsigned char entry[64], exitb[8], buf[64];
+	memset(entry, 'e', sizeof(entry));
+	memset(exitb, 'x', sizeof(exitb));
+	const uint64_t at = 0x10000;
+	struct rn_memblob eb = {at, entry, sizeof(entry)}, xb = {at, exitb, sizeof(exitb)};
+	struct rn_memsnap old = {&eb, 1, NULL}, now = {&xb, 1, &old};
+	rn_mem_use_snapshot(&now);
+	assert_int_equal(rn_mem_read(1, at, buf, 8), 0);
+	assert_memory_equal(buf, exitb, 8); /* what the call left */
+	assert_int_equal(rn_mem_read(1, at + 4, buf, 4), 0);
+	assert_int_equal(buf[0], 'x');
+	assert_int_equal(rn_mem_read(1, at, buf, 40), 0);
+	assert_memory_equal(buf, entry, 40); /* only entry holds 40 bytes */
+	assert_int_equal(rn_mem_read(1, at, buf, 65), -EFAULT);
+	assert_int_equal(rn_mem_read_partial(1, at, buf, 65), 64);
+	assert_int_equal(rn_mem_read(1, at + 64, buf, 1), -EFAULT);
+	rn_mem_use_snapshot(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quoting),	       cmocka_unit_test(test_strings_from_memory),
 		cmocka_unit_test(test_flags_and_values), cmocka_unit_test(test_sigset),
-		cmocka_unit_test(test_errno_and_result),
+		cmocka_unit_test(test_errno_and_result), cmocka_unit_test(test_snapshot_reads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
