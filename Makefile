@@ -40,8 +40,8 @@ $(FUZZ_BUILD)/build.ninja:
 		-Db_sanitize=address,undefined -Db_lundef=false
 
 fuzz: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) fuzz/fuzz_filter fuzz/fuzz_srcmap fuzz/fuzz_toml
-	for t in filter srcmap toml; do \
+	ninja -C $(FUZZ_BUILD) fuzz/fuzz_filter fuzz/fuzz_srcmap fuzz/fuzz_toml fuzz/fuzz_netlink
+	for t in filter srcmap toml netlink; do \
 		rm -rf $(FUZZ_BUILD)/corpus-$$t && cp -r fuzz/corpus/$$t $(FUZZ_BUILD)/corpus-$$t && \
 		$(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ \
 			$(FUZZ_BUILD)/corpus-$$t >$(FUZZ_BUILD)/fuzz-$$t.log 2>&1; st=$$?; \
