@@ -3,7 +3,8 @@
  * netlink socket, and the iovecs of sendmsg/recvmsg whose msg_name is a
  * netlink address. A buffer holds messages (struct nlmsghdr, then a payload
  * that depends on the socket's protocol and the message type); the
- * NETLINK_ROUTE link, address, route, neighbour and rule messages and
+ * NETLINK_ROUTE link, address, route, neighbour, rule and traffic-control
+ * messages and
  * NETLINK_SOCK_DIAG's inet and unix requests and answers are decoded with
  * their attributes, acknowledgements and errors with the request they answer.
  * What is not decoded prints as a hex string, as strace does for netlink.
@@ -25,7 +26,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/gen_stats.h>
 #include <linux/genetlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/if_addr.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
@@ -296,6 +299,11 @@ enum nla_kind {
 	NLA_UNIX_DIAG_RQLEN,
 	NLA_U32_ARRAY,
 	NLA_SHUTDOWN, /* 0x2 / * SEND_SHUTDOWN * / */
+	NLA_TC_STATS,	    /* struct tc_stats */
+	NLA_GNET_BASIC,	    /* struct gnet_stats_basic */
+	NLA_GNET_RATE_EST,  /* struct gnet_stats_rate_est */
+	NLA_GNET_RATE_EST64,
+	NLA_GNET_QUEUE,	    /* struct gnet_stats_queue */
 };
 
 struct nla_set {
@@ -499,6 +507,31 @@ static const struct nla_set inet_diag_set = {&rn_xlat_net_inet_diag_attrs, "INET
 					     inet_diag_kinds, sizeof(inet_diag_kinds)};
 static const struct nla_set unix_diag_set = {&rn_xlat_net_unix_diag_attrs, "UNIX_DIAG_???",
 					     unix_diag_kinds, sizeof(unix_diag_kinds)};
+static const unsigned char tca_kinds[] = {
+    [TCA_KIND] = NLA_STR,
+    [TCA_STATS] = NLA_TC_STATS,
+    [TCA_FCNT] = NLA_U32,
+    [TCA_STATS2] = NLA_NESTED,
+    [TCA_CHAIN] = NLA_U32,
+    [TCA_HW_OFFLOAD] = NLA_U8,
+    [TCA_INGRESS_BLOCK] = NLA_U32,
+    [TCA_EGRESS_BLOCK] = NLA_U32,
+    [TCA_EXT_WARN_MSG] = NLA_STR,
+};
+
+static const unsigned char tca_stats_kinds[] = {
+    [TCA_STATS_BASIC] = NLA_GNET_BASIC,
+    [TCA_STATS_BASIC_HW] = NLA_GNET_BASIC,
+    [TCA_STATS_RATE_EST] = NLA_GNET_RATE_EST,
+    [TCA_STATS_RATE_EST64] = NLA_GNET_RATE_EST64,
+    [TCA_STATS_QUEUE] = NLA_GNET_QUEUE,
+    [TCA_STATS_PKT64] = NLA_U64,
+};
+
+static const struct nla_set tca_set = {&rn_xlat_net_tca_attrs, "TCA_???", tca_kinds,
+				       sizeof(tca_kinds)};
+static const struct nla_set tca_stats_set = {&rn_xlat_net_tca_stats_attrs, "TCA_STATS_???",
+					     tca_stats_kinds, sizeof(tca_stats_kinds)};
 static const struct nla_set ifla_set = {&rn_xlat_net_ifla_attrs, "IFLA_???", ifla_kinds,
 					sizeof(ifla_kinds)};
 static const struct nla_set ifa_set = {&rn_xlat_net_ifa_attrs, "IFA_???", ifa_kinds,
@@ -619,6 +652,8 @@ static const struct nla_set *nested_set(const struct nla_set *s, uint16_t type)
 		return &ifla_info_set;
 	if (s == &ifla_set && type == IFLA_AF_SPEC)
 		return &afspec_set;
+	if (s == &tca_set && type == TCA_STATS2)
+		return &tca_stats_set;
 	if (s == &afspec_set && type == AF_INET)
 		return &ifla_inet_set;
 	if (s == &afspec_set && type == AF_INET6)
@@ -698,6 +733,52 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 			memcpy(&c, p, sizeof(c));
 			rn_putf(d, "{ndm_confirmed=%u, ndm_used=%u, ndm_updated=%u, ndm_refcnt=%u}",
 				c.ndm_confirmed, c.ndm_used, c.ndm_updated, c.ndm_refcnt);
+			return;
+		}
+		break;
+	case NLA_TC_STATS:
+		if (n >= sizeof(struct tc_stats)) {
+			struct tc_stats t;
+			memcpy(&t, p, sizeof(t));
+			rn_putf(d,
+				"{bytes=%llu, packets=%u, drops=%u, overlimits=%u, bps=%u, pps=%u, "
+				"qlen=%u, backlog=%u}",
+				(unsigned long long)t.bytes, t.packets, t.drops, t.overlimits, t.bps,
+				t.pps, t.qlen, t.backlog);
+			return;
+		}
+		break;
+	case NLA_GNET_BASIC:
+		if (n >= sizeof(struct gnet_stats_basic)) {
+			struct gnet_stats_basic b;
+			memcpy(&b, p, sizeof(b));
+			rn_putf(d, "{bytes=%llu, packets=%u}", (unsigned long long)b.bytes, b.packets);
+			return;
+		}
+		break;
+	case NLA_GNET_RATE_EST:
+		if (n >= sizeof(struct gnet_stats_rate_est)) {
+			struct gnet_stats_rate_est r;
+			memcpy(&r, p, sizeof(r));
+			rn_putf(d, "{bps=%u, pps=%u}", r.bps, r.pps);
+			return;
+		}
+		break;
+	case NLA_GNET_RATE_EST64:
+		if (n >= sizeof(struct gnet_stats_rate_est64)) {
+			struct gnet_stats_rate_est64 r;
+			memcpy(&r, p, sizeof(r));
+			rn_putf(d, "{bps=%llu, pps=%llu}", (unsigned long long)r.bps,
+				(unsigned long long)r.pps);
+			return;
+		}
+		break;
+	case NLA_GNET_QUEUE:
+		if (n >= sizeof(struct gnet_stats_queue)) {
+			struct gnet_stats_queue q;
+			memcpy(&q, p, sizeof(q));
+			rn_putf(d, "{qlen=%u, backlog=%u, drops=%u, requeues=%u, overlimits=%u}", q.qlen,
+				q.backlog, q.drops, q.requeues, q.overlimits);
 			return;
 		}
 		break;
@@ -1035,6 +1116,21 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		set = &fra_set;
 		hlen = sizeof(m);
 		family = m.family;
+	} else if ((type >= RTM_NEWQDISC && type <= RTM_GETTFILTER) ||
+		   (type >= RTM_NEWCHAIN && type <= RTM_GETCHAIN)) {
+		struct tcmsg m;
+		if (n < sizeof(m))
+			return false;
+		memcpy(&m, p, sizeof(m));
+		rn_put(d, "{tcm_family=");
+		rn_put_xval(d, &rn_xlat_net_addrfams, m.tcm_family, "AF_???");
+		rn_put(d, ", tcm_ifindex=");
+		put_ifindex(d, (uint32_t)m.tcm_ifindex);
+		rn_putf(d, ", tcm_handle=%u, tcm_parent=%u, tcm_info=%u}", m.tcm_handle, m.tcm_parent,
+			m.tcm_info);
+		set = &tca_set;
+		hlen = sizeof(m);
+		family = m.tcm_family;
 	} else {
 		return false;
 	}

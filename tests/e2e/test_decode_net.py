@@ -36,7 +36,7 @@ def test_netlink_messages_match_strace(opts):
     """Netlink sockets (tests/fixtures/dec_netlink): message headers, the
     kernel's errors quoting the request, an address dump ending in
     NLMSG_DONE, link/address/route/neighbour/rule messages and their
-    attributes (nested per-family link settings too), several messages in one
+    attributes (nested per-family link settings too), traffic control, several messages in one
     buffer, short and malformed buffers, a socket not bound yet, a netlink
     peer address in sendmsg/recvmsg, NETLINK_GENERIC's controller, sock_diag
     requests and answers for inet and unix sockets; line for
@@ -62,5 +62,7 @@ def test_netlink_messages_match_strace(opts):
                        'id={idiag_sport=htons(8080), idiag_dport=htons(0), idiag_src=inet_addr("127.0.0.1")',
                        "[SK_MEMINFO_RCVBUF]=100", "{is_icsk=1, mc_loop=1, mc_all=1}",
                        "udiag_show=UDIAG_SHOW_NAME|UDIAG_SHOW_PEER|UDIAG_SHOW_RQLEN",
-                       '[{nla_len=11, nla_type=UNIX_DIAG_NAME}, "/tmp/x"]'):
+                       '[{nla_len=11, nla_type=UNIX_DIAG_NAME}, "/tmp/x"]',
+                       "tcm_parent=4294967295, tcm_info=2}, [[{nla_len=15, nla_type=TCA_KIND}, \"pfifo_fast\"]",
+                       "[{nla_len=20, nla_type=TCA_STATS_BASIC}, {bytes=1952835, packets=21426}]"):
             assert needle in t, needle
