@@ -849,12 +849,31 @@ static void put_msg_flags(struct rn_dctx *d, uint64_t flags)
 	rn_put_flags(d, &rn_xlat_net_msg_flags, (uint32_t)flags, "MSG_???");
 }
 
+/* Whether len bytes at addr, sent or received on fd with the peer address
+ * at sa (salen bytes), may be netlink messages, and of which protocol
+ * (RN_NL_NONE: print them as a string). Asking /proc costs a system call,
+ * so data that cannot be netlink is told apart first: a peer of another
+ * family, or a first word that is no message length. */
+static int data_proto(struct rn_dctx *d, uint64_t fd, uint64_t addr, uint64_t len, uint64_t sa,
+		      uint64_t salen)
+{
+	sa_family_t fam;
+	if (sa && salen >= sizeof(fam) && rn_mem_read(d->pid, sa, &fam, sizeof(fam)) == 0 &&
+	    fam != AF_NETLINK)
+		return RN_NL_NONE;
+	uint32_t first;
+	if (len >= 16 && (rn_mem_read(d->pid, addr, &first, sizeof(first)) < 0 || first < 16 ||
+			  first > (1u << 20)))
+		return RN_NL_NONE;
+	return rn_netlink_fd_proto(d->pid, (int64_t)fd);
+}
+
 RN_SYS_FUNC(sendto)
 {
 	int len = (int)d->args[5];
 	rn_put_fd(d, d->args[0]);
 	rn_sep(d);
-	int nl = rn_netlink_fd_proto(d->pid, (int64_t)d->args[0]);
+	int nl = data_proto(d, d->args[0], d->args[1], d->args[2], d->args[4], d->args[5]);
 	if (nl != RN_NL_NONE)
 		rn_put_netlink_at(d, d->args[1], d->args[2], nl);
 	else
@@ -879,7 +898,12 @@ RN_SYS_FUNC(recvfrom)
 		return 0;
 	}
 	uint64_t got = (uint64_t)d->ret < d->args[2] ? (uint64_t)d->ret : d->args[2];
-	int nl = d->failed ? RN_NL_NONE : rn_netlink_fd_proto(d->pid, (int64_t)d->args[0]);
+	/* the peer's address length, as the kernel left it */
+	uint32_t salen = 0;
+	if (!d->failed && d->args[4] && d->args[5])
+		(void)rn_mem_read(d->pid, d->args[5], &salen, sizeof(salen));
+	int nl = d->failed ? RN_NL_NONE
+			   : data_proto(d, d->args[0], d->args[1], got, d->args[4], salen);
 	if (d->failed)
 		rn_put_ptr(d, d->args[1]);
 	else if (nl != RN_NL_NONE)
