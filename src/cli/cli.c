@@ -62,6 +62,7 @@ enum {
 	OPT_ANALYSIS,
 	OPT_ANALYSIS_DEEP,
 	OPT_ANALYSIS_FULL,
+	OPT_DECODE_FDS,
 };
 
 static const struct option long_opts[] = {
@@ -130,6 +131,8 @@ static const struct option long_opts[] = {
 	{ "analysis-full", no_argument, NULL, OPT_ANALYSIS_FULL },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
+	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
+	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -145,6 +148,8 @@ void rn_cli_help(FILE *f)
 		"\n"
 		"  -o, --output FILE        write the trace to FILE instead of stderr\n"
 		"  -s, --string-limit N     show at most N bytes of each string (default 32)\n"
+		"  -x, --strings-in-hex     non-ASCII strings in hex; -xx every string\n"
+		"  -y, --decode-fds=path    show each descriptor's path: 3</etc/hosts>\n"
 		"  -T, --syscall-times      show the time spent in each call\n"
 		"  -t, --absolute-timestamps  prefix lines with the time; -tt adds\n"
 		"                           microseconds, -ttt prints seconds since the epoch\n"
@@ -307,7 +312,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxy", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -322,6 +327,22 @@ again:
 			break;
 		case 'T':
 			o->show_time = true;
+			break;
+		case 'x':
+			if (o->xflag < 2)
+				o->xflag++;
+			break;
+		case 'y':
+			o->decode_fds = 1;
+			break;
+		case OPT_DECODE_FDS:
+			if (strcmp(optarg, "path") && strcmp(optarg, "all")) {
+				rn_diag_set(reterr,
+					    "invalid --decode-fds '%s' (renacer shows paths: 'path')",
+					    optarg);
+				return -EINVAL;
+			}
+			o->decode_fds = 1;
 			break;
 		case 't':
 			tcount++;

@@ -38,6 +38,8 @@ struct rn_options {
 	size_t npids;
 	const char *outfile; /* -o FILE, NULL for stderr */
 	unsigned string_limit; /* -s N */
+	unsigned xflag;	       /* -x 1: non-ASCII strings in hex; -xx 2: every string */
+	unsigned decode_fds;   /* -y, --decode-fds=path: 1 descriptors with their paths */
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool follow;	   /* -f */

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 
 #include "xlat_tables.h"
 
@@ -72,6 +74,51 @@ static const char *restart_msg(long err)
 	}
 }
 
+/* Whether a successful call's result is a new file descriptor (-y shows
+ * what it is). */
+static bool returns_fd(const struct rn_dctx *d)
+{
+	switch (d->nr) {
+	case SYS_open:
+	case SYS_openat:
+	case SYS_openat2:
+	case SYS_creat:
+	case SYS_open_by_handle_at:
+	case SYS_dup:
+	case SYS_dup2:
+	case SYS_dup3:
+	case SYS_socket:
+	case SYS_accept:
+	case SYS_accept4:
+	case SYS_epoll_create:
+	case SYS_epoll_create1:
+	case SYS_eventfd:
+	case SYS_eventfd2:
+	case SYS_signalfd:
+	case SYS_signalfd4:
+	case SYS_timerfd_create:
+	case SYS_inotify_init:
+	case SYS_inotify_init1:
+	case SYS_fanotify_init:
+	case SYS_memfd_create:
+	case SYS_perf_event_open:
+	case SYS_userfaultfd:
+	case SYS_pidfd_open:
+	case SYS_pidfd_getfd:
+	case SYS_io_uring_setup:
+	case SYS_mq_open:
+	case SYS_fsopen:
+	case SYS_fsmount:
+	case SYS_fspick:
+	case SYS_open_tree:
+		return true;
+	case SYS_fcntl:
+		return d->args[1] == F_DUPFD || d->args[1] == F_DUPFD_CLOEXEC;
+	default:
+		return false;
+	}
+}
+
 void rn_decode_exit(struct rn_dctx *d, bool call_decoder, struct rn_buf *rval)
 {
 	if (call_decoder && d->ent && d->ent->decode)
@@ -105,7 +152,10 @@ void rn_decode_exit(struct rn_dctx *d, bool call_decoder, struct rn_buf *rval)
 			rn_buf_putc(rval, '?');
 			break;
 		default:
-			rn_buf_printf(rval, "%lld", (long long)d->ret);
+			if (d->o->decode_fds && returns_fd(d))
+				rn_put_fd_into(rval, d->o, d->pid, d->ret);
+			else
+				rn_buf_printf(rval, "%lld", (long long)d->ret);
 			break;
 		}
 	}

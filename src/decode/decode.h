@@ -66,6 +66,8 @@ enum rn_rval {
 struct rn_decode_opts {
 	unsigned string_limit; /* -s N: bytes of a string shown (default 32) */
 	unsigned abbrev_limit; /* elements of an array shown before "..." (strace: -s too) */
+	unsigned xflag;	       /* -x: 1 non-ASCII strings in hex, -xx: 2 every string */
+	unsigned decode_fds;   /* -y: 1 file descriptors with their paths */
 };
 
 struct rn_dctx {
@@ -112,7 +114,9 @@ void rn_put_u(struct rn_dctx *d, uint64_t v);  /* unsigned decimal */
 void rn_put_x(struct rn_dctx *d, uint64_t v);  /* 0x... (0 prints as 0) */
 void rn_put_oct(struct rn_dctx *d, uint64_t v); /* 0644 */
 void rn_put_ptr(struct rn_dctx *d, uint64_t addr); /* NULL or 0x... */
-void rn_put_fd(struct rn_dctx *d, uint64_t fd);	   /* int */
+void rn_put_fd(struct rn_dctx *d, uint64_t fd);	   /* int; with -y "3</etc/hosts>" */
+/* The same into b, outside a decoder (a result that is a descriptor). */
+void rn_put_fd_into(struct rn_buf *b, const struct rn_decode_opts *o, pid_t pid, int64_t fd);
 void rn_put_dirfd(struct rn_dctx *d, uint64_t fd); /* AT_FDCWD or int */
 /* A NUL-terminated path, quoted and escaped, up to PATH_MAX. */
 void rn_put_path(struct rn_dctx *d, uint64_t addr);
@@ -124,6 +128,8 @@ void rn_put_str(struct rn_dctx *d, uint64_t addr, uint64_t len);
 void rn_put_str_out(struct rn_dctx *d, uint64_t addr, int64_t ret);
 /* Escape len bytes already read (quotes included); ellipsis appends "...". */
 void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis);
+/* Whether -x/-xx show these bytes as a hex string. */
+bool rn_wants_hex(const struct rn_dctx *d, const unsigned char *s, size_t len);
 /* Every byte as \\xNN in quotes (random bytes, handles, binary fields), then
  * "..." when ellipsis. */
 void rn_put_hex(struct rn_dctx *d, const unsigned char *p, size_t n, bool ellipsis);

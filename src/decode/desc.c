@@ -299,7 +299,7 @@ static void put_pipefds(struct rn_dctx *d, uint64_t addr)
 			rn_put(d, "...");
 			break;
 		}
-		rn_putf(d, "%d", fds[i]);
+		rn_put_fd(d, (uint64_t)(int64_t)fds[i]);
 	}
 	rn_put(d, "]");
 }
@@ -827,7 +827,9 @@ static void put_pollfds(struct rn_dctx *d, uint64_t addr, uint64_t n)
 		}
 		if (!i)
 			rn_put(d, "[");
-		rn_putf(d, "{fd=%d, events=", p.fd);
+		rn_put(d, "{fd=");
+		rn_put_fd(d, (uint64_t)(int64_t)p.fd);
+		rn_put(d, ", events=");
 		rn_put_flags(d, &rn_xlat_desc_poll_events, (uint16_t)p.events, NULL);
 		rn_put(d, "}");
 	}
@@ -862,7 +864,7 @@ static void poll_note(struct rn_dctx *d, uint64_t addr, uint64_t n, uint64_t ts)
 			rn_put(d, "...");
 			break;
 		}
-		rn_putf(d, "{fd=%d, revents=", p.fd);
+		rn_putf(d, "{fd=%d, revents=", p.fd); /* plain, as strace */
 		rn_put_flags(d, &rn_xlat_desc_poll_events, (uint16_t)p.revents, NULL);
 		rn_put(d, "}");
 		shown++;
@@ -939,7 +941,7 @@ static void put_fdset(struct rn_dctx *d, uint64_t addr, int nfds)
 			continue;
 		if (!first)
 			rn_put(d, " ");
-		rn_putf(d, "%d", i);
+		rn_put_fd(d, (uint64_t)i);
 		first = false;
 	}
 	rn_put(d, "]");

@@ -96,7 +96,9 @@ static void put_inet4(struct rn_dctx *d, const void *addr)
 	char s[INET_ADDRSTRLEN];
 	if (!inet_ntop(AF_INET, addr, s, sizeof(s)))
 		s[0] = '\0';
-	rn_putf(d, "inet_addr(\"%s\")", s);
+	rn_put(d, "inet_addr(");
+	rn_put_quoted(d, (const unsigned char *)s, strlen(s), false);
+	rn_put(d, ")");
 }
 
 static void put_inet6(struct rn_dctx *d, const void *addr, const char *field)
@@ -104,7 +106,9 @@ static void put_inet6(struct rn_dctx *d, const void *addr, const char *field)
 	char s[INET6_ADDRSTRLEN];
 	if (!inet_ntop(AF_INET6, addr, s, sizeof(s)))
 		s[0] = '\0';
-	rn_putf(d, "inet_pton(AF_INET6, \"%s\", &%s)", s, field);
+	rn_put(d, "inet_pton(AF_INET6, ");
+	rn_put_quoted(d, (const unsigned char *)s, strlen(s), false);
+	rn_putf(d, ", &%s)", field);
 }
 
 /* An int the tracee points at: [5], or the address when unreadable. */
@@ -321,10 +325,12 @@ static void put_sa_xdp(struct rn_dctx *d, const unsigned char *buf)
 	rn_put(d, ", sxdp_ifindex=");
 	put_ifindex(d, get_u32(buf + 4));
 	rn_putf(d, ", sxdp_queue_id=%u", get_u32(buf + 8));
-	if (f & 1)
-		rn_putf(d, ", sxdp_shared_umem_fd=%d", (int)fd);
-	else if (fd)
+	if (f & 1) {
+		rn_put(d, ", sxdp_shared_umem_fd=");
+		rn_put_fd(d, (uint64_t)(int64_t)(int)fd);
+	} else if (fd) {
 		rn_putf(d, ", sxdp_shared_umem_fd=%#x", fd);
+	}
 }
 
 /* struct sockaddr_mctp: pad0 u16, network u32, addr u8, type u8, tag u8, pad1 u8. */
@@ -704,7 +710,11 @@ static void put_fd_pair(struct rn_dctx *d, uint64_t addr)
 		return;
 	}
 	if (rn_mem_read(d->pid, addr, fds, sizeof(fds)) == 0) {
-		rn_putf(d, "[%d, %d]", fds[0], fds[1]);
+		rn_put(d, "[");
+		rn_put_fd(d, (uint64_t)(int64_t)fds[0]);
+		rn_put(d, ", ");
+		rn_put_fd(d, (uint64_t)(int64_t)fds[1]);
+		rn_put(d, "]");
 	} else if (rn_mem_read(d->pid, addr, fds, sizeof(fds[0])) == 0) {
 		/* The second one sits on an unreadable page. */
 		rn_putf(d, "[%d, ... /* %#llx */]", fds[0],
@@ -1045,7 +1055,7 @@ static void put_cmsg_socket(struct rn_dctx *d, int type, const unsigned char *p,
 				break;
 			}
 			memcpy(&fd, p + i * sizeof(int), sizeof(fd));
-			rn_put_d(d, fd);
+			rn_put_fd(d, (uint64_t)(int64_t)fd);
 		}
 		rn_put(d, "]");
 		return;

@@ -130,6 +130,11 @@ static void put_raw(struct rn_dctx *d, const unsigned char *p, size_t n)
 /* A string attribute: its bytes but a final NUL; "..." when it has none. */
 static void put_nla_str(struct rn_dctx *d, const unsigned char *p, size_t n)
 {
+	/* -x looks at the NUL too, and a hex string never ends (as strace) */
+	if (rn_wants_hex(d, p, n)) {
+		rn_put_hex(d, p, n < d->o->string_limit ? n : d->o->string_limit, true);
+		return;
+	}
 	bool ended = n && p[n - 1] == '\0';
 	size_t len = ended ? n - 1 : n;
 	size_t shown = len < d->o->string_limit ? len : d->o->string_limit;
@@ -149,15 +154,23 @@ static void put_ifindex(struct rn_dctx *d, uint32_t idx)
 	}
 }
 
+/* pre "text" post, the text quoted like any string (hex with -xx). */
+static void put_call_text(struct rn_dctx *d, const char *pre, const char *text, const char *post)
+{
+	rn_put(d, pre);
+	rn_put_quoted(d, (const unsigned char *)text, strlen(text), false);
+	rn_put(d, post);
+}
+
 /* An address of an address family: inet_addr("10.0.0.1"),
  * inet_pton(AF_INET6, "::1"); hex for anything else. */
 static void put_inet(struct rn_dctx *d, int family, const unsigned char *p, size_t n)
 {
 	char s[INET6_ADDRSTRLEN];
 	if (family == AF_INET && n == 4 && inet_ntop(AF_INET, p, s, sizeof(s)))
-		rn_putf(d, "inet_addr(\"%s\")", s);
+		put_call_text(d, "inet_addr(", s, ")");
 	else if (family == AF_INET6 && n == 16 && inet_ntop(AF_INET6, p, s, sizeof(s)))
-		rn_putf(d, "inet_pton(AF_INET6, \"%s\")", s);
+		put_call_text(d, "inet_pton(AF_INET6, ", s, ")");
 	else
 		put_raw(d, p, n);
 }
@@ -1259,11 +1272,14 @@ static void put_ext_bits(struct rn_dctx *d, uint8_t v)
 
 static void put_diag_addr(struct rn_dctx *d, int family, const uint32_t *a, const char *field)
 {
-	char s[INET6_ADDRSTRLEN];
-	if (family == AF_INET6 && inet_ntop(AF_INET6, a, s, sizeof(s)))
-		rn_putf(d, "inet_pton(AF_INET6, \"%s\", &%s)", s, field);
-	else if (inet_ntop(AF_INET, a, s, sizeof(s)))
-		rn_putf(d, "%s=inet_addr(\"%s\")", field, s);
+	char s[INET6_ADDRSTRLEN], tail[32];
+	if (family == AF_INET6 && inet_ntop(AF_INET6, a, s, sizeof(s))) {
+		(void)snprintf(tail, sizeof(tail), ", &%s)", field);
+		put_call_text(d, "inet_pton(AF_INET6, ", s, tail);
+	} else if (inet_ntop(AF_INET, a, s, sizeof(s))) {
+		rn_putf(d, "%s=", field);
+		put_call_text(d, "inet_addr(", s, ")");
+	}
 }
 
 static void put_sockid(struct rn_dctx *d, int family, const struct inet_diag_sockid *id)

@@ -63,62 +63,45 @@ void rn_put_ptr(struct rn_dctx *d, uint64_t addr)
 		rn_buf_put(d->out, "NULL");
 }
 
-void rn_put_fd(struct rn_dctx *d, uint64_t fd)
+/* Escape len bytes into p (room for 4 per byte): C escapes for the usual
+ * controls, shortest octal for the rest and for the bytes in extra. Returns
+ * the end. */
+static char *escape(char *p, const unsigned char *s, size_t len, const char *extra)
 {
-	rn_buf_printf(d->out, "%d", (int)fd);
-}
-
-void rn_put_dirfd(struct rn_dctx *d, uint64_t fd)
-{
-	if ((int)fd == AT_FDCWD)
-		rn_buf_put(d->out, "AT_FDCWD");
-	else
-		rn_put_fd(d, fd);
-}
-
-void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis)
-{
-	/* Worst case 4 output bytes per input byte, plus quotes and "...". */
-	char *w = rn_buf_reserve(d->out, len * 4 + 6);
-	if (!w)
-		return;
-	char *p = w;
-	*p++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
+		const char *e = NULL;
 		switch (c) {
 		case '"':
-			*p++ = '\\';
-			*p++ = '"';
-			continue;
+			e = "\\\"";
+			break;
 		case '\\':
-			*p++ = '\\';
-			*p++ = '\\';
-			continue;
+			e = "\\\\";
+			break;
 		case '\f':
-			*p++ = '\\';
-			*p++ = 'f';
-			continue;
+			e = "\\f";
+			break;
 		case '\n':
-			*p++ = '\\';
-			*p++ = 'n';
-			continue;
+			e = "\\n";
+			break;
 		case '\r':
-			*p++ = '\\';
-			*p++ = 'r';
-			continue;
+			e = "\\r";
+			break;
 		case '\t':
-			*p++ = '\\';
-			*p++ = 't';
-			continue;
+			e = "\\t";
+			break;
 		case '\v':
-			*p++ = '\\';
-			*p++ = 'v';
-			continue;
+			e = "\\v";
+			break;
 		default:
 			break;
 		}
-		if (c >= ' ' && c < 0x7f) {
+		if (e) {
+			*p++ = e[0];
+			*p++ = e[1];
+			continue;
+		}
+		if (c >= ' ' && c < 0x7f && !(c && extra && strchr(extra, c))) {
 			*p++ = (char)c;
 			continue;
 		}
@@ -135,6 +118,37 @@ void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool e
 		}
 		*p++ = (char)('0' + (c & 7));
 	}
+	return p;
+}
+
+/* -x: a string with a byte that has no C escape is shown in hex, whole. */
+bool rn_wants_hex(const struct rn_dctx *d, const unsigned char *s, size_t len)
+{
+	if (d->o->xflag >= 2)
+		return true;
+	if (d->o->xflag != 1)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		if ((c < ' ' || c >= 0x7f) && (!c || !strchr("\f\n\r\t\v", c)))
+			return true;
+	}
+	return false;
+}
+
+void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool ellipsis)
+{
+	if (rn_wants_hex(d, s, len)) {
+		rn_put_hex(d, s, len, ellipsis);
+		return;
+	}
+	/* Worst case 4 output bytes per input byte, plus quotes and "...". */
+	char *w = rn_buf_reserve(d->out, len * 4 + 6);
+	if (!w)
+		return;
+	char *p = w;
+	*p++ = '"';
+	p = escape(p, s, len, NULL);
 	*p++ = '"';
 	if (ellipsis) {
 		memcpy(p, "...", 3);
@@ -142,6 +156,62 @@ void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool e
 	}
 	*p = '\0';
 	d->out->len += (size_t)(p - w);
+}
+
+/* -y: what fd (or the working directory, for AT_FDCWD) of task pid is, as
+ * "<path>", "<pipe:[1234]>", "<socket:[5678]>"; a deleted file gets
+ * "(deleted)" after the ">". Nothing when it cannot be told. */
+static void put_fd_path(struct rn_buf *b, pid_t pid, int fd)
+{
+	char proc[64], link[PATH_MAX];
+	if (fd == AT_FDCWD)
+		(void)snprintf(proc, sizeof(proc), "/proc/%d/cwd", (int)pid);
+	else
+		(void)snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)pid, fd);
+	ssize_t n = readlink(proc, link, sizeof(link));
+	if (n <= 0 || n >= (ssize_t)sizeof(link))
+		return;
+	static const char deleted[] = " (deleted)";
+	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+	bool gone = link[0] == '/' && len > dl && !memcmp(link + len - dl, deleted, dl);
+	if (gone)
+		len -= dl;
+	char *w = rn_buf_reserve(b, len * 4 + 16);
+	if (!w)
+		return;
+	char *p = w;
+	*p++ = '<';
+	p = escape(p, (const unsigned char *)link, len, "<>");
+	*p++ = '>';
+	if (gone) {
+		memcpy(p, "(deleted)", 9);
+		p += 9;
+	}
+	*p = '\0';
+	b->len += (size_t)(p - w);
+}
+
+void rn_put_fd_into(struct rn_buf *b, const struct rn_decode_opts *o, pid_t pid, int64_t fd)
+{
+	rn_buf_printf(b, "%d", (int)fd);
+	if (o->decode_fds && (int)fd >= 0)
+		put_fd_path(b, pid, (int)fd);
+}
+
+void rn_put_fd(struct rn_dctx *d, uint64_t fd)
+{
+	rn_put_fd_into(d->out, d->o, d->pid, (int64_t)fd);
+}
+
+void rn_put_dirfd(struct rn_dctx *d, uint64_t fd)
+{
+	if ((int)fd == AT_FDCWD) {
+		rn_buf_put(d->out, "AT_FDCWD");
+		if (d->o->decode_fds)
+			put_fd_path(d->out, d->pid, AT_FDCWD);
+	} else {
+		rn_put_fd(d, fd);
+	}
 }
 
 void rn_put_path(struct rn_dctx *d, uint64_t addr)

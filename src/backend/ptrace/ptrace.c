@@ -751,6 +751,8 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	tr.dopts.string_limit = o->string_limit;
 	/* strace's -s also bounds how many array elements are shown. */
 	tr.dopts.abbrev_limit = o->string_limit;
+	tr.dopts.xflag = o->xflag;
+	tr.dopts.decode_fds = o->decode_fds;
 	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
 	if (sinks->needs & (RN_NEED_SOURCE | RN_NEED_STACK))
 		tr.sym = sym;
