@@ -133,10 +133,58 @@ static const struct option long_opts[] = {
 	{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
+	{ "successful-only", no_argument, NULL, 'z' },
+	{ "relative-timestamps", no_argument, NULL, 'r' },
+	{ "instruction-pointer", no_argument, NULL, 'i' },
+	{ "failed-only", no_argument, NULL, 'Z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -e status=SET: successful, failed, unfinished, unavailable, detached,
+ * all, none, a leading "!" for the complement. */
+static int parse_status(const char *spec, unsigned *ret, struct rn_diag *reterr)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+	    {"successful", RN_STATUS_SUCCESSFUL},   {"failed", RN_STATUS_FAILED},
+	    {"unfinished", RN_STATUS_UNFINISHED},   {"unavailable", RN_STATUS_UNAVAILABLE},
+	    {"detached", RN_STATUS_DETACHED},	    {"all", RN_STATUS_ALL},
+	    {"none", 0},
+	};
+	bool negate = spec[0] == '!';
+	const char *p = spec + negate;
+	unsigned mask = 0;
+	if (!*p) {
+		rn_diag_set(reterr, "invalid status set '%s' (successful, failed, unfinished, "
+				    "unavailable, detached)", spec);
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len && !strncmp(p, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0])) {
+			rn_diag_set(reterr,
+				    "invalid status '%.*s' in status= (successful, failed, unfinished, "
+				    "unavailable, detached)",
+				    (int)len, p);
+			return -EINVAL;
+		}
+		mask |= names[i].bit;
+		p += len + (p[len] == ',');
+	}
+	if (negate)
+		mask = RN_STATUS_ALL & ~mask;
+	/* none at all still means "show nothing", not "no filter" */
+	*ret = mask ? mask : RN_STATUS_ALL + 1;
+	return 0;
+}
 
 void rn_cli_help(FILE *f)
 {
@@ -150,9 +198,15 @@ void rn_cli_help(FILE *f)
 		"  -s, --string-limit N     show at most N bytes of each string (default 32)\n"
 		"  -x, --strings-in-hex     non-ASCII strings in hex; -xx every string\n"
 		"  -y, --decode-fds=path    show each descriptor's path: 3</etc/hosts>\n"
+		"  -z, --successful-only    show only calls that succeeded; -Z only failed\n"
+		"                           ones; -e status=SET picks (successful, failed,\n"
+		"                           unfinished, unavailable, detached)\n"
 		"  -T, --syscall-times      show the time spent in each call\n"
 		"  -t, --absolute-timestamps  prefix lines with the time; -tt adds\n"
 		"                           microseconds, -ttt prints seconds since the epoch\n"
+		"  -r, --relative-timestamps  prefix lines with the time since the previous\n"
+		"                           call began\n"
+		"  -i, --instruction-pointer  show where each call was made: [00007f...]\n"
 		"  -f, --follow-forks       trace child processes and threads too\n"
 		"  -p, --attach PID         attach to running processes (repeatable, a,b,c)\n"
 		"  -c, --summary-only       count calls, errors and time; print a table\n"
@@ -312,7 +366,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxy", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZri", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -334,6 +388,18 @@ again:
 			break;
 		case 'y':
 			o->decode_fds = 1;
+			break;
+		case 'z':
+			o->status = RN_STATUS_SUCCESSFUL;
+			break;
+		case 'r':
+			o->relative_ts = true;
+			break;
+		case 'i':
+			o->show_ip = true;
+			break;
+		case 'Z':
+			o->status = RN_STATUS_FAILED;
 			break;
 		case OPT_DECODE_FDS:
 			if (strcmp(optarg, "path") && strcmp(optarg, "all")) {
@@ -668,6 +734,12 @@ again:
 			o->stack = true;
 			break;
 		case 'e':
+			if (!strncmp(optarg, "status=", 7)) {
+				r = parse_status(optarg + 7, &o->status, reterr);
+				if (r < 0)
+					return r;
+				break;
+			}
 			r = rn_filter_parse(&o->filter, optarg, reterr);
 			if (r < 0)
 				return r;

@@ -32,6 +32,16 @@ enum rn_backend {
 	RN_BACKEND_BPF,
 };
 
+/* -z, -Z, -e status=: which calls the trace shows, by how they ended. */
+enum {
+	RN_STATUS_SUCCESSFUL = 1u << 0,	 /* returned without an error */
+	RN_STATUS_FAILED = 1u << 1,	 /* returned an error */
+	RN_STATUS_UNFINISHED = 1u << 2,	 /* never returned (exit_group, a task killed in it) */
+	RN_STATUS_UNAVAILABLE = 1u << 3, /* the result could not be read */
+	RN_STATUS_DETACHED = 1u << 4,	 /* the tracer detached during it */
+	RN_STATUS_ALL = (1u << 5) - 1,
+};
+
 struct rn_options {
 	char **argv;   /* command to run (NULL with -p) */
 	pid_t *pids;   /* -p targets */
@@ -40,8 +50,11 @@ struct rn_options {
 	unsigned string_limit; /* -s N */
 	unsigned xflag;	       /* -x 1: non-ASCII strings in hex; -xx 2: every string */
 	unsigned decode_fds;   /* -y, --decode-fds=path: 1 descriptors with their paths */
+	unsigned status;       /* RN_STATUS_* the trace shows; 0: every call */
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
+	bool relative_ts;  /* -r: time since the previous call's start */
+	bool show_ip;	   /* -i: the instruction pointer of each call */
 	bool follow;	   /* -f */
 	bool summary_only; /* -c: the table instead of the trace */
 	bool no_seccomp;   /* --no-seccomp: disable filter push-down */

@@ -30,6 +30,8 @@ struct text_sink {
 	pid_t open_pid; /* 0: no open line */
 	size_t open_col;
 	bool dirty;	/* written since the last flush */
+	bool whole;	/* -z/-Z/status=: a line is printed whole once its call ended */
+	uint64_t last_ts; /* -r: when the previous line's event happened */
 };
 
 static void leader(struct text_sink *s, const struct rn_event *ev)
@@ -55,6 +57,21 @@ static void leader(struct text_sink *s, const struct rn_event *ev)
 			else
 				rn_buf_printf(b, "%s ", hms);
 		}
+	}
+	if (s->o->relative_ts) {
+		/* from one line's event to the next; the first is 0 */
+		uint64_t d = s->last_ts && ev->ts_ns > s->last_ts ? ev->ts_ns - s->last_ts : 0;
+		if (ev->ts_ns > s->last_ts)
+			s->last_ts = ev->ts_ns;
+		rn_buf_printf(b, s->o->ts != RN_TS_NONE ? "(+%6llu.%06llu) " : "%6llu.%06llu ",
+			      (unsigned long long)(d / 1000000000ull),
+			      (unsigned long long)(d % 1000000000ull / 1000));
+	}
+	if (s->o->show_ip) {
+		if (ev->kind == RN_EV_SYSCALL && ev->ip)
+			rn_buf_printf(b, "[%016llx] ", (unsigned long long)ev->ip);
+		else
+			rn_buf_put(b, "[????????????????] ");
 	}
 }
 
@@ -96,6 +113,8 @@ static void text_entry(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	struct rn_buf *b = &s->line;
+	if (s->whole)
+		return;
 	close_open(s);
 	leader(s, ev);
 	rn_buf_put(b, ev->name);
@@ -107,11 +126,23 @@ static void text_entry(struct rn_sink *base, const struct rn_event *ev)
 	s->open_col = b->len;
 }
 
+/* How a call ended, as -e status= names it. */
+static unsigned call_status(const struct rn_event *ev)
+{
+	if (ev->flags & RN_EVF_NO_RETURN)
+		return RN_STATUS_UNFINISHED;
+	if (!(ev->flags & RN_EVF_DECODED) && !ev->rval_text)
+		return RN_STATUS_UNAVAILABLE;
+	return (ev->flags & RN_EVF_ERROR) ? RN_STATUS_FAILED : RN_STATUS_SUCCESSFUL;
+}
+
 static void text_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	struct rn_buf *b = &s->line;
 	size_t col0 = 0, done = 0;
+	if (s->whole && !(s->o->status & call_status(ev)))
+		return;
 	if (s->open_pid == ev->pid) {
 		/* Continue the line its entry half started. */
 		rn_buf_reset(b);
@@ -124,7 +155,7 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 		 * <unfinished ...>"). */
 		close_open(s);
 		leader(s, ev);
-		if (ev->flags & RN_EVF_NO_ENTRY) {
+		if ((ev->flags & RN_EVF_NO_ENTRY) || s->whole) {
 			rn_buf_put(b, ev->name);
 			rn_buf_putc(b, '(');
 		} else {
@@ -257,6 +288,9 @@ struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o)
 	s->f = f;
 	s->o = o;
 	s->pid_prefix = o->outfile && (o->follow || o->npids > 1);
+	s->whole = o->status != 0;
+	if (s->whole)
+		s->base.needs &= ~RN_NEED_ENTRY;
 	return &s->base;
 }
 

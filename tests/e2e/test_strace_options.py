@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: MIT
 """strace's output options, line for line against strace: -y (descriptors
 with their paths, pipes, sockets, deleted files; results that are new
-descriptors), -x and -xx (strings in hexadecimal)."""
+descriptors), -x and -xx (strings in hexadecimal), -z/-Z/-e status= (calls
+by how they ended), -i (instruction pointers), -r (relative times)."""
+import os
 import re
+import subprocess
 
 import pytest
 
-from conftest import fixture, renacer
+from conftest import RENACER, fixture, renacer, renacer_raw, strace
 from test_decode_mem import assert_same_normalized
 
 
@@ -54,3 +57,63 @@ def test_hex_strings():
     assert 'write(1, "hello from renacer\\n", 19)' in t  # printable: as is
     t = renacer(["-xx", "-e", "trace=write"], [fixture("hello")]).trace
     assert 'write(1, "\\x68\\x65\\x6c\\x6c\\x6f' in t
+
+
+@pytest.mark.parametrize("opts", [["-z"], ["-Z"], ["-e", "status=unfinished"], ["-e", "status=!successful"],
+                                  ["-e", "status=failed,unfinished"], ["-e", "status=none"]],
+                         ids=["z", "Z", "unfinished", "not-successful", "failed+unfinished", "none"])
+@pytest.mark.parametrize("name", ["hello", "dec_file", "dec_desc"])
+def test_status_filters_match_strace(opts, name):
+    """-z, -Z and -e status= keep the calls that ended as asked (process
+    events stay), line for line as strace."""
+    assert_same_normalized(opts, [fixture(name)], no_inodes)
+
+
+def test_status_filters_keep_only_what_they_name():
+    t = renacer(["-Z"], [fixture("hello")]).lines
+    calls = [l for l in t if not l.startswith("+++")]
+    assert calls and all(" = -1 E" in l for l in calls), t
+    t = renacer(["-z"], [fixture("hello")]).lines
+    assert not any(" = -1 " in l or l.endswith("= ?") for l in t), t
+    assert any(l.startswith("write(1, ") for l in t)
+    for bad, word in [("status=sucessful", "sucessful"), ("status=", "")]:
+        p = renacer_raw(["-e", bad, "--", "/bin/true"])
+        assert p.returncode != 0 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+        assert "status" in p.stderr and word in p.stderr
+
+
+def test_instruction_pointer_matches_strace():
+    """-i: where each call was made. Without address randomization both
+    tracers see the same addresses (all but execve's, made by the tracer's
+    own child, and the pid set_tid_address returns)."""
+    def run(tool):
+        out = "/tmp/renacer-ip-%s.txt" % os.path.basename(tool)
+        subprocess.run(["setarch", "-R", tool, "-i", "-o", out, fixture("hello")],
+                       capture_output=True, timeout=60, check=True)
+        lines = open(out).read().splitlines()
+        os.unlink(out)
+        return [l for l in lines if "execve(" not in l and "set_tid_address(" not in l]
+    ours, theirs = run(RENACER), run("strace")
+    assert ours == theirs
+    assert all(re.match(r"\[([0-9a-f]{16}|\?{16})\] ", l) for l in ours), ours
+    assert ours[-1] == "[????????????????] +++ exited with 0 +++"
+
+
+def test_relative_timestamps():
+    """-r: each line starts with the time since the previous one's event,
+    the first with 0; with -t, "HH:MM:SS (+ 0.000012)"; the lines are
+    strace's once the numbers are taken out."""
+    stamp = re.compile(r"^ *(\d+)\.(\d{6}) ")
+    def shape(lines):
+        return [stamp.sub("T ", re.sub(r"\s+= ", " = ", l)) for l in lines
+                if not l.startswith(("T set_tid_address", "T getrandom"))]
+    t = renacer(["-r"], [fixture("hello")]).lines
+    assert stamp.match(t[0]).group(0).strip() == "0.000000"
+    assert all(stamp.match(l) for l in t), t
+    total = sum(int(m.group(1)) * 10**6 + int(m.group(2)) for m in map(stamp.match, t))
+    assert 0 < total < 10**7
+    s = strace(["-r"], [fixture("hello")]).lines
+    strip = lambda ls: [l for l in shape(ls) if not l.startswith(("T set_tid_address", "T getrandom"))]
+    assert [re.sub(r"0x[0-9a-f]+", "A", l) for l in strip(t)] == [re.sub(r"0x[0-9a-f]+", "A", l) for l in strip(s)]
+    t = renacer(["-t", "-r"], [fixture("hello")]).lines
+    assert all(re.match(r"\d\d:\d\d:\d\d \(\+ *\d+\.\d{6}\) ", l) for l in t), t
