@@ -169,7 +169,8 @@ int main(int argc, char **argv)
 		rn_options_done(&o);
 		return 1;
 	}
-	if (o.outfile) {
+	/* -ff: the text trace goes to FILE.PID files the text sink opens. */
+	if (o.outfile && !(o.separately && o.format == RN_FMT_TEXT)) {
 		/* "e": close-on-exec, so the traced program cannot write into it. */
 		out = fopen(o.outfile, "we");
 		if (!out) {

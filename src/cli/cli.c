@@ -63,6 +63,7 @@ enum {
 	OPT_ANALYSIS_DEEP,
 	OPT_ANALYSIS_FULL,
 	OPT_DECODE_FDS,
+	OPT_SEPARATELY,
 };
 
 static const struct option long_opts[] = {
@@ -134,6 +135,7 @@ static const struct option long_opts[] = {
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "successful-only", no_argument, NULL, 'z' },
+	{ "output-separately", no_argument, NULL, OPT_SEPARATELY },
 	{ "relative-timestamps", no_argument, NULL, 'r' },
 	{ "instruction-pointer", no_argument, NULL, 'i' },
 	{ "failed-only", no_argument, NULL, 'Z' },
@@ -208,6 +210,7 @@ void rn_cli_help(FILE *f)
 		"                           call began\n"
 		"  -i, --instruction-pointer  show where each call was made: [00007f...]\n"
 		"  -f, --follow-forks       trace child processes and threads too\n"
+		"  -ff, --output-separately with -o FILE: each task's trace in FILE.PID\n"
 		"  -p, --attach PID         attach to running processes (repeatable, a,b,c)\n"
 		"  -c, --summary-only       count calls, errors and time; print a table\n"
 		"  -C, --summary            like -c, and print the trace as well\n"
@@ -395,6 +398,10 @@ again:
 		case 'r':
 			o->relative_ts = true;
 			break;
+		case OPT_SEPARATELY:
+			o->separately = true;
+			o->follow = true;
+			break;
 		case 'i':
 			o->show_ip = true;
 			break;
@@ -415,6 +422,9 @@ again:
 			break;
 		case 'f':
 		case 'F':
+			/* -ff: each task's trace in a file of its own */
+			if (o->follow && c == 'f')
+				o->separately = true;
 			o->follow = true;
 			break;
 		case 'p':
@@ -801,6 +811,10 @@ again:
 		rn_diag_set(reterr, "no command to trace (usage: renacer [OPTIONS] -- COMMAND, or -p PID)");
 		return -EINVAL;
 	}
+	/* As strace: a command run with its trace in a file says nothing
+	 * about the children it attaches to (-q is implied). */
+	if (o->outfile && o->argv)
+		o->quiet = true;
 	if ((o->rewrite_stacktrace || o->rewrite_errors || o->show_transpiler_context) &&
 	    !o->transpiler_map) {
 		rn_diag_set(reterr, "--rewrite-stacktrace, --rewrite-errors and --show-transpiler-context "

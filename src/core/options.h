@@ -56,6 +56,7 @@ struct rn_options {
 	bool relative_ts;  /* -r: time since the previous call's start */
 	bool show_ip;	   /* -i: the instruction pointer of each call */
 	bool follow;	   /* -f */
+	bool separately;   /* -ff: with -o FILE, each task's trace in FILE.PID */
 	bool summary_only; /* -c: the table instead of the trace */
 	bool no_seccomp;   /* --no-seccomp: disable filter push-down */
 	bool quiet;	   /* -q: no attach/detach notices */

@@ -30,7 +30,15 @@ struct text_sink {
 	pid_t open_pid; /* 0: no open line */
 	size_t open_col;
 	bool dirty;	/* written since the last flush */
-	bool whole;	/* -z/-Z/status=: a line is printed whole once its call ended */
+	bool whole;	/* -z/-Z/status=, -ff: a line is printed whole once its call ended */
+	/* -ff -o FILE: each task's lines go to FILE.PID, opened on its first
+	 * line and closed when it ends */
+	bool separate;
+	struct pid_file {
+		pid_t pid;
+		FILE *f;
+	} *files;
+	size_t nfiles, cfiles;
 	uint64_t last_ts; /* -r: when the previous line's event happened */
 };
 
@@ -40,7 +48,7 @@ static void leader(struct text_sink *s, const struct rn_event *ev)
 	rn_buf_reset(b);
 	if (s->pid_prefix)
 		rn_buf_printf(b, "%-5d ", ev->pid);
-	else if (ev->ntasks > 1 && !s->o->outfile)
+	else if (ev->ntasks > 1 && !s->o->outfile && !s->separate)
 		rn_buf_printf(b, "[pid %5d] ", ev->pid);
 	if (s->o->ts != RN_TS_NONE) {
 		time_t sec = (time_t)(ev->ts_ns / 1000000000ull);
@@ -100,6 +108,49 @@ static void put_stack(struct text_sink *s, const struct rn_event *ev)
 	}
 }
 
+/* -ff: point s->f at pid's file, opening it on first use; false when it
+ * cannot be opened (said once, on stderr). */
+static bool pid_file(struct text_sink *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].pid == pid) {
+			s->f = s->files[i].f;
+			return s->f != NULL;
+		}
+	if (s->nfiles == s->cfiles) {
+		size_t cap = s->cfiles ? s->cfiles * 2 : 16;
+		struct pid_file *v = realloc(s->files, cap * sizeof(*v));
+		if (!v)
+			return false;
+		s->files = v;
+		s->cfiles = cap;
+	}
+	char path[4096];
+	(void)snprintf(path, sizeof(path), "%s.%d", s->o->outfile, (int)pid);
+	/* "e": the traced program cannot write into it */
+	FILE *f = fopen(path, "we");
+	if (!f)
+		(void)fprintf(stderr, "renacer: cannot open '%s': %s\n", path, strerror(errno));
+	s->files[s->nfiles].pid = pid;
+	s->files[s->nfiles].f = f;
+	s->nfiles++;
+	s->f = f;
+	return f != NULL;
+}
+
+/* -ff: pid has ended; its file is complete. */
+static void pid_file_close(struct text_sink *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].pid == pid) {
+			if (s->files[i].f)
+				(void)fclose(s->files[i].f);
+			s->files[i] = s->files[--s->nfiles];
+			s->f = NULL;
+			return;
+		}
+}
+
 /* Close a line left open by an entry half. */
 static void close_open(struct text_sink *s)
 {
@@ -141,7 +192,9 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 	struct text_sink *s = (struct text_sink *)base;
 	struct rn_buf *b = &s->line;
 	size_t col0 = 0, done = 0;
-	if (s->whole && !(s->o->status & call_status(ev)))
+	if (s->o->status && !(s->o->status & call_status(ev)))
+		return;
+	if (s->separate && !pid_file(s, ev->pid))
 		return;
 	if (s->open_pid == ev->pid) {
 		/* Continue the line its entry half started. */
@@ -213,6 +266,11 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 		return;
 	}
 	close_open(s);
+	if (s->separate && (ev->kind == RN_EV_SIGNAL || ev->kind == RN_EV_STOPPED ||
+			    ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED ||
+			    ev->kind == RN_EV_SUPERSEDED) &&
+	    !pid_file(s, ev->pid))
+		return;
 	switch (ev->kind) {
 	case RN_EV_SIGNAL:
 		leader(s, ev);
@@ -239,23 +297,40 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 		return;
 	}
 	emit(s);
+	if (s->separate && (ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED))
+		pid_file_close(s, ev->pid);
 }
 
 static void text_idle(struct rn_sink *base)
 {
 	struct text_sink *s = (struct text_sink *)base;
-	if (s->dirty) {
+	if (!s->dirty)
+		return;
+	if (s->separate) {
+		for (size_t i = 0; i < s->nfiles; i++)
+			if (s->files[i].f)
+				(void)fflush(s->files[i].f);
+	} else {
 		(void)fflush(s->f);
-		s->dirty = false;
 	}
+	s->dirty = false;
 }
 
 static int text_finish(struct rn_sink *base, const struct rn_run_result *res)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	(void)res;
-	close_open(s);
-	return fflush(s->f) == 0 ? 0 : -EIO;
+	if (!s->separate) {
+		close_open(s);
+		return fflush(s->f) == 0 ? 0 : -EIO;
+	}
+	/* tasks still running at the end (-p, Ctrl-C) */
+	int r = 0;
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].f && fclose(s->files[i].f) != 0)
+			r = -EIO;
+	s->nfiles = 0;
+	return r;
 }
 
 static void text_free(struct rn_sink *base)
@@ -263,6 +338,10 @@ static void text_free(struct rn_sink *base)
 	struct text_sink *s = (struct text_sink *)base;
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].f)
+			(void)fclose(s->files[i].f);
+	free(s->files);
 	rn_buf_done(&s->line);
 	free(s);
 }
@@ -287,8 +366,9 @@ struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o)
 			(o->source ? RN_NEED_SOURCE : 0) | (o->stack ? RN_NEED_STACK : 0);
 	s->f = f;
 	s->o = o;
-	s->pid_prefix = o->outfile && (o->follow || o->npids > 1);
-	s->whole = o->status != 0;
+	s->separate = o->separately && o->outfile;
+	s->pid_prefix = !s->separate && o->outfile && (o->follow || o->npids > 1);
+	s->whole = o->status != 0 || s->separate;
 	if (s->whole)
 		s->base.needs &= ~RN_NEED_ENTRY;
 	return &s->base;

@@ -117,3 +117,25 @@ def test_relative_timestamps():
     assert [re.sub(r"0x[0-9a-f]+", "A", l) for l in strip(t)] == [re.sub(r"0x[0-9a-f]+", "A", l) for l in strip(s)]
     t = renacer(["-t", "-r"], [fixture("hello")]).lines
     assert all(re.match(r"\d\d:\d\d:\d\d \(\+ *\d+\.\d{6}\) ", l) for l in t), t
+
+
+@pytest.mark.parametrize("name", ["threads", "structured", "hello"])
+def test_output_separately_matches_strace(name, tmp_path):
+    """-ff -o FILE: one file per task, FILE.PID, each the task's own lines
+    whole (no pid prefix, nothing split), as strace writes them."""
+    def files(tool, prefix):
+        subprocess.run([tool, "-ff", "-o", str(prefix), fixture(name)], capture_output=True,
+                       timeout=60, check=True)
+        paths = sorted(tmp_path.glob(prefix.name + ".*"), key=lambda p: int(p.suffix[1:]))
+        assert not (tmp_path / prefix.name).exists()
+        out = []
+        for p in paths:
+            lines = [re.sub(r"\s+= ", " = ", l) for l in p.read_text().splitlines()
+                     if not l.startswith(VOLATILE)]
+            out.append([re.sub(r"0x[0-9a-f]{6,}|\b\d{4,}\b", "N", l) for l in lines])
+        return out
+    ours, theirs = files(RENACER, tmp_path / "r"), files("strace", tmp_path / "s")
+    assert len(ours) == len(theirs) and ours == theirs
+    for f in ours:
+        assert f[-1].startswith("+++ "), f
+        assert not any("unfinished" in l or "resumed" in l or l.startswith("[pid") for l in f)
