@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The -c table, laid out and sorted as strace prints it: by time spent,
- * descending, ties in syscall-number order. Time is the wall-clock time
+ * descending (or what -S asks for), ties in syscall-number order. Time is the wall-clock time
  * between the entry and exit stops (strace's -w); strace's default of
  * system CPU time reads as zero for most calls at its clock resolution. */
 #include "analysis/summary.h"
@@ -33,14 +33,37 @@ void rn_counts_add(struct rn_counts *c, const struct rn_event *ev)
 	c->ns += ev->dur_ns;
 }
 
-static int by_time(const void *a, const void *b, void *arg)
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b ? 1 : 0; /* most first */
+}
+
+static int by_order(const void *a, const void *b, void *arg)
 {
 	const struct rn_counts *c = arg;
 	int ia = *(const int *)a, ib = *(const int *)b;
-	uint64_t ta = c->rows[ia].ns, tb = c->rows[ib].ns;
-	if (ta != tb)
-		return ta > tb ? -1 : 1;
-	return ia - ib;
+	const struct rn_count_row *x = &c->rows[ia], *y = &c->rows[ib];
+	int r = 0;
+	switch (c->sortby) {
+	case RN_SORT_TIME:
+		r = cmp_u64(x->ns, y->ns);
+		break;
+	case RN_SORT_AVG:
+		r = cmp_u64(x->calls ? x->ns / x->calls : 0, y->calls ? y->ns / y->calls : 0);
+		break;
+	case RN_SORT_CALLS:
+		r = cmp_u64(x->calls, y->calls);
+		break;
+	case RN_SORT_ERRORS:
+		r = cmp_u64(x->errors, y->errors);
+		break;
+	case RN_SORT_NAME:
+		r = strcmp(rn_counts_name(ia), rn_counts_name(ib));
+		break;
+	case RN_SORT_NOTHING:
+		break;
+	}
+	return r ? r : ia - ib;
 }
 
 int rn_counts_sorted(const struct rn_counts *c, int *idx)
@@ -49,7 +72,7 @@ int rn_counts_sorted(const struct rn_counts *c, int *idx)
 	for (int i = 0; i <= RN_NSYSCALLS; i++)
 		if (c->rows[i].calls)
 			idx[n++] = i;
-	qsort_r(idx, (size_t)n, sizeof(idx[0]), by_time, (void *)c);
+	qsort_r(idx, (size_t)n, sizeof(idx[0]), by_order, (void *)c);
 	return n;
 }
 
@@ -113,12 +136,12 @@ static const struct rn_sink_ops summary_ops = {
 
 struct rn_sink *rn_stats_summary_new(FILE *f, const struct rn_options *o)
 {
-	(void)o;
 	struct summary_sink *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->base.ops = &summary_ops;
 	s->base.needs = RN_NEED_TIMING;
 	s->f = f;
+	s->c.sortby = o->sortby;
 	return &s->base;
 }

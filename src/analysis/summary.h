@@ -18,12 +18,14 @@ struct rn_count_row {
 struct rn_counts {
 	struct rn_count_row rows[RN_NSYSCALLS + 1];
 	uint64_t calls, errors, ns; /* totals */
+	enum rn_sortby sortby;	    /* -S: the order rn_counts_sorted gives */
 };
 
 /* Count one syscall event; calls that never returned are left out, as strace does. */
 void rn_counts_add(struct rn_counts *c, const struct rn_event *ev);
-/* Fill idx with the rows that have calls, in strace's order (time
- * descending, ties by number); returns how many. idx holds RN_NSYSCALLS + 1. */
+/* Fill idx with the rows that have calls, in c->sortby's order (time
+ * descending by default), ties by number; returns how many. idx holds
+ * RN_NSYSCALLS + 1. */
 int rn_counts_sorted(const struct rn_counts *c, int *idx);
 /* The name of row i ("syscall_unknown" for the overflow row). */
 const char *rn_counts_name(int i);

@@ -135,6 +135,7 @@ static const struct option long_opts[] = {
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "successful-only", no_argument, NULL, 'z' },
+	{ "summary-sort-by", required_argument, NULL, 'S' },
 	{ "output-separately", no_argument, NULL, OPT_SEPARATELY },
 	{ "relative-timestamps", no_argument, NULL, 'r' },
 	{ "instruction-pointer", no_argument, NULL, 'i' },
@@ -214,6 +215,8 @@ void rn_cli_help(FILE *f)
 		"  -p, --attach PID         attach to running processes (repeatable, a,b,c)\n"
 		"  -c, --summary-only       count calls, errors and time; print a table\n"
 		"  -C, --summary            like -c, and print the trace as well\n"
+		"  -S, --summary-sort-by K  order the table by time (default), avg-time,\n"
+		"                           calls, errors, name or nothing (number)\n"
 		"  -w, --summary-wall-clock accepted for strace compatibility (always on)\n"
 		"  -e, --expr trace=SPEC    trace only the syscalls SPEC names:\n"
 		"                           names (open,read), classes (%file, %network,\n"
@@ -369,7 +372,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZri", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -398,6 +401,32 @@ again:
 		case 'r':
 			o->relative_ts = true;
 			break;
+		case 'S': {
+			static const struct {
+				const char *name;
+				enum rn_sortby by;
+			} sorts[] = {{"time", RN_SORT_TIME},	    {"time_total", RN_SORT_TIME},
+				     {"total_time", RN_SORT_TIME},  {"avg-time", RN_SORT_AVG},
+				     {"time_avg", RN_SORT_AVG},	    {"avg_time", RN_SORT_AVG},
+				     {"calls", RN_SORT_CALLS},	    {"count", RN_SORT_CALLS},
+				     {"errors", RN_SORT_ERRORS},    {"error", RN_SORT_ERRORS},
+				     {"name", RN_SORT_NAME},	    {"syscall", RN_SORT_NAME},
+				     {"syscall_name", RN_SORT_NAME}, {"nothing", RN_SORT_NOTHING},
+				     {"none", RN_SORT_NOTHING}};
+			size_t k;
+			for (k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++)
+				if (!strcmp(optarg, sorts[k].name))
+					break;
+			if (k == sizeof(sorts) / sizeof(sorts[0])) {
+				rn_diag_set(reterr,
+					    "invalid sort key '%s' for -S (time, avg-time, calls, errors, "
+					    "name, nothing)",
+					    optarg);
+				return -EINVAL;
+			}
+			o->sortby = sorts[k].by;
+			break;
+		}
 		case OPT_SEPARATELY:
 			o->separately = true;
 			o->follow = true;

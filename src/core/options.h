@@ -42,6 +42,16 @@ enum {
 	RN_STATUS_ALL = (1u << 5) - 1,
 };
 
+/* -S: the order of the -c table's rows. */
+enum rn_sortby {
+	RN_SORT_TIME,	 /* time spent, most first (strace's default) */
+	RN_SORT_AVG,	 /* time per call */
+	RN_SORT_CALLS,	 /* calls, most first */
+	RN_SORT_ERRORS,	 /* errors, most first */
+	RN_SORT_NAME,	 /* syscall name */
+	RN_SORT_NOTHING, /* syscall number */
+};
+
 struct rn_options {
 	char **argv;   /* command to run (NULL with -p) */
 	pid_t *pids;   /* -p targets */
@@ -51,6 +61,7 @@ struct rn_options {
 	unsigned xflag;	       /* -x 1: non-ASCII strings in hex; -xx 2: every string */
 	unsigned decode_fds;   /* -y, --decode-fds=path: 1 descriptors with their paths */
 	unsigned status;       /* RN_STATUS_* the trace shows; 0: every call */
+	enum rn_sortby sortby; /* -S */
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool relative_ts;  /* -r: time since the previous call's start */

@@ -135,6 +135,7 @@ struct rn_sink *rn_out_csv_new(FILE *f, const struct rn_options *o)
 	s->stats = o->summary_only;
 	s->base.needs = RN_NEED_TIMING | (s->stats ? 0 : RN_NEED_DECODE) | (o->source ? RN_NEED_SOURCE : 0);
 	s->source = o->source;
+	s->counts.sortby = o->sortby;
 	if (s->stats)
 		rn_buf_put(&s->line, "syscall,calls,errors,time_us,percent_time\n");
 	else

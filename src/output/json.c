@@ -267,6 +267,7 @@ struct rn_sink *rn_out_json_new(FILE *f, const struct rn_options *o, struct rn_m
 	s->base.needs = RN_NEED_DECODE | RN_NEED_TIMING | (o->source ? RN_NEED_SOURCE : 0);
 	s->f = f;
 	s->o = o;
+	s->counts.sortby = o->sortby;
 	put_head(s);
 	flush_line(s);
 	return &s->base;

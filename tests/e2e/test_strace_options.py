@@ -139,3 +139,23 @@ def test_output_separately_matches_strace(name, tmp_path):
     for f in ours:
         assert f[-1].startswith("+++ "), f
         assert not any("unfinished" in l or "resumed" in l or l.startswith("[pid") for l in f)
+
+
+@pytest.mark.parametrize("backend", ["ptrace", "auto"])
+@pytest.mark.parametrize("key", ["calls", "name", "errors", "nothing"])
+def test_summary_sort_matches_strace(key, backend):
+    """-c -S KEY: the table's rows in strace's order (the keys that do not
+    depend on timing), from either backend."""
+    def rows(trace):
+        return [l.split()[-1] for l in trace.splitlines()
+                if l and l[0] in " 0123456789" and not l.startswith("---")]
+    ours = renacer(["-c", "-S", key, "--backend", backend], [fixture("dec_file")])
+    theirs = strace(["-c", "-S", key], [fixture("dec_file")])
+    assert rows(ours.trace) == rows(theirs.trace), ours.trace
+    assert len(rows(ours.trace)) > 10
+
+
+def test_summary_sort_bad_key():
+    p = renacer_raw(["-c", "-S", "colour", "--", "/bin/true"])
+    assert p.returncode != 0 and p.stderr.strip().splitlines() == [
+        "renacer: invalid sort key 'colour' for -S (time, avg-time, calls, errors, name, nothing)"]

@@ -657,6 +657,8 @@ int rn_bpf_run_counts(const struct rn_options *o, FILE *report, bool *started, s
 	struct rn_counts *c = calloc(1, sizeof(*c));
 	struct agg *aggs = calloc(RN_MAX_SYSCALLS, sizeof(*aggs));
 	size_t naggs = 0;
+	if (c)
+		c->sortby = o->sortby;
 	if (!percpu || !hpercpu || !c || !aggs) {
 		free(percpu);
 		free(hpercpu);
