@@ -2,6 +2,7 @@
 /* Options follow strace's spelling so its users need not relearn them. The
  * command comes after the options, with or without "--". */
 #include "cli/cli.h"
+#include "decode/decode.h"
 
 #include "output/output.h"
 
@@ -10,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "filter/filter.h"
 
@@ -135,6 +137,7 @@ static const struct option long_opts[] = {
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "successful-only", no_argument, NULL, 'z' },
+	{ "columns", required_argument, NULL, 'a' },
 	{ "summary-sort-by", required_argument, NULL, 'S' },
 	{ "output-separately", no_argument, NULL, OPT_SEPARATELY },
 	{ "relative-timestamps", no_argument, NULL, 'r' },
@@ -144,6 +147,56 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -e signal=SET: names (SIGIO or IO, any case), numbers, all, none, a
+ * leading "!" for the complement. */
+static int parse_signals(const char *spec, struct rn_options *o, struct rn_diag *reterr)
+{
+	bool negate = spec[0] == '!';
+	const char *p = spec + negate;
+	uint64_t set = 0;
+	if (!*p) {
+		rn_diag_set(reterr, "invalid signal set '%s'", spec);
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char item[32];
+		if (len == 0 || len >= sizeof(item)) {
+			rn_diag_set(reterr, "invalid signal '%.*s' in signal=", (int)len, p);
+			return -EINVAL;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (!strcasecmp(item, "all")) {
+			set = ~0ull;
+		} else if (strcasecmp(item, "none")) {
+			int sig = 0;
+			char *end;
+			long n = strtol(item, &end, 10);
+			if (!*end && n >= 1 && n <= 64) {
+				sig = (int)n;
+			} else {
+				const char *name = strncasecmp(item, "SIG", 3) ? item : item + 3;
+				for (int k = 1; k <= 64 && !sig; k++) {
+					char tmp[16];
+					const char *sn = rn_signal_name(k, tmp, sizeof(tmp));
+					if (sn && !strcasecmp(sn + 3, name))
+						sig = k;
+				}
+			}
+			if (!sig) {
+				rn_diag_set(reterr, "invalid signal '%s' in signal=", item);
+				return -EINVAL;
+			}
+			set |= 1ull << (sig - 1);
+		}
+		p += len + (p[len] == ',');
+	}
+	o->signal_filter = true;
+	o->signals = negate ? ~set : set;
+	return 0;
+}
 
 /* -e status=SET: successful, failed, unfinished, unavailable, detached,
  * all, none, a leading "!" for the complement. */
@@ -210,6 +263,7 @@ void rn_cli_help(FILE *f)
 		"  -r, --relative-timestamps  prefix lines with the time since the previous\n"
 		"                           call began\n"
 		"  -i, --instruction-pointer  show where each call was made: [00007f...]\n"
+		"  -a, --columns N          align results at column N (default 40)\n"
 		"  -f, --follow-forks       trace child processes and threads too\n"
 		"  -ff, --output-separately with -o FILE: each task's trace in FILE.PID\n"
 		"  -p, --attach PID         attach to running processes (repeatable, a,b,c)\n"
@@ -372,7 +426,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:a:", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -400,6 +454,13 @@ again:
 			break;
 		case 'r':
 			o->relative_ts = true;
+			break;
+		case 'a':
+			if (parse_uint(optarg, 4096, &v) < 0) {
+				rn_diag_set(reterr, "invalid column '%s' for -a", optarg);
+				return -EINVAL;
+			}
+			o->column = (unsigned)v;
 			break;
 		case 'S': {
 			static const struct {
@@ -773,6 +834,13 @@ again:
 			o->stack = true;
 			break;
 		case 'e':
+			if (!strncmp(optarg, "signal=", 7) || !strncmp(optarg, "signals=", 8) ||
+			    !strncmp(optarg, "s=", 2)) {
+				r = parse_signals(strchr(optarg, '=') + 1, o, reterr);
+				if (r < 0)
+					return r;
+				break;
+			}
 			if (!strncmp(optarg, "status=", 7)) {
 				r = parse_status(optarg + 7, &o->status, reterr);
 				if (r < 0)

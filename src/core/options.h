@@ -3,6 +3,7 @@
 /* Everything the user asked for, parsed once by cli/ and passed down. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -62,6 +63,9 @@ struct rn_options {
 	unsigned decode_fds;   /* -y, --decode-fds=path: 1 descriptors with their paths */
 	unsigned status;       /* RN_STATUS_* the trace shows; 0: every call */
 	enum rn_sortby sortby; /* -S */
+	bool signal_filter;    /* -e signal=: only the signals in signals are shown */
+	uint64_t signals;      /* bit sig - 1 for each signal shown */
+	unsigned column;       /* -a N: the column results are aligned at (default 40) */
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool relative_ts;  /* -r: time since the previous call's start */

@@ -219,8 +219,9 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 	if ((ev->flags & RN_EVF_DECODED) && ev->args_len > done)
 		rn_buf_putn(b, ev->args_text + done, ev->args_len - done);
 	rn_buf_put(b, ") ");
-	if (col0 + b->len < RESULT_COLUMN) {
-		size_t pad = RESULT_COLUMN - col0 - b->len;
+	size_t column = s->o->column ? s->o->column : RESULT_COLUMN;
+	if (col0 + b->len < column) {
+		size_t pad = column - col0 - b->len;
 		char *w = rn_buf_reserve(b, pad);
 		if (w) {
 			memset(w, ' ', pad);
@@ -273,6 +274,10 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 		return;
 	switch (ev->kind) {
 	case RN_EV_SIGNAL:
+		/* -e signal=: only the signals asked for */
+		if (s->o->signal_filter && ev->ret >= 1 && ev->ret <= 64 &&
+		    !(s->o->signals >> (ev->ret - 1) & 1))
+			return;
 		leader(s, ev);
 		rn_buf_printf(b, "--- %s %s ---", sig, ev->args_text ? ev->args_text : "{}");
 		break;

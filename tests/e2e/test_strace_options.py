@@ -159,3 +159,28 @@ def test_summary_sort_bad_key():
     p = renacer_raw(["-c", "-S", "colour", "--", "/bin/true"])
     assert p.returncode != 0 and p.stderr.strip().splitlines() == [
         "renacer: invalid sort key 'colour' for -S (time, avg-time, calls, errors, name, nothing)"]
+
+
+@pytest.mark.parametrize("opts", [["-e", "signal=none"], ["-e", "signal=SIGCHLD"], ["-e", "signal=!usr1"],
+                                  ["-e", "signal=10,17"], ["-a", "20"], ["-a", "60"]],
+                         ids=["none", "chld", "not-usr1", "numbers", "a20", "a60"])
+@pytest.mark.parametrize("name", ["dec_proc", "sigself"])
+def test_signal_sets_and_columns_match_strace(opts, name):
+    """-e signal= keeps the "--- SIG... ---" lines of the signals it names;
+    -a N aligns results at column N; line for line as strace."""
+    def norm(line):
+        line = no_inodes(line)
+        if line is None or "ru_utime" in line:
+            return None
+        return re.sub(r"\b\d{4,}\b", "N", line)
+    assert_same_normalized(opts, [fixture(name)], norm)
+
+
+def test_signal_set_filters():
+    t = renacer(["-e", "signal=none"], [fixture("dec_proc")]).trace
+    assert "--- SIG" not in t and "+++ exited with 0 +++" in t
+    t = renacer(["-e", "signal=SIGUSR1"], [fixture("dec_proc")]).trace
+    sigs = set(re.findall(r"--- (SIG\w+) ", t))
+    assert sigs == {"SIGUSR1"}, sigs
+    p = renacer_raw(["-e", "signal=SIGBOGUS", "--", "/bin/true"])
+    assert p.returncode != 0 and p.stderr.strip() == "renacer: invalid signal 'SIGBOGUS' in signal="
