@@ -137,6 +137,7 @@ static const struct option long_opts[] = {
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "successful-only", no_argument, NULL, 'z' },
+	{ "trace-path", required_argument, NULL, 'P' },
 	{ "columns", required_argument, NULL, 'a' },
 	{ "summary-sort-by", required_argument, NULL, 'S' },
 	{ "output-separately", no_argument, NULL, OPT_SEPARATELY },
@@ -147,6 +148,33 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -P PATH: the path as given, and where it leads when that differs (as
+ * strace: a call naming either matches). */
+static int add_one_path(struct rn_options *o, const char *path)
+{
+	for (size_t i = 0; i < o->npaths; i++)
+		if (!strcmp(o->paths[i], path))
+			return 0;
+	char **v = realloc(o->paths, (o->npaths + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	o->paths = v;
+	if (!(v[o->npaths] = strdup(path)))
+		return -ENOMEM;
+	o->npaths++;
+	return 0;
+}
+
+static int add_path(struct rn_options *o, const char *path)
+{
+	char real[PATH_MAX];
+	if (add_one_path(o, path) < 0)
+		return -ENOMEM;
+	if (realpath(path, real) && strcmp(real, path))
+		return add_one_path(o, real);
+	return 0;
+}
 
 /* -e signal=SET: names (SIGIO or IO, any case), numbers, all, none, a
  * leading "!" for the complement. */
@@ -264,6 +292,8 @@ void rn_cli_help(FILE *f)
 		"                           call began\n"
 		"  -i, --instruction-pointer  show where each call was made: [00007f...]\n"
 		"  -a, --columns N          align results at column N (default 40)\n"
+		"  -P, --trace-path PATH    show only calls that name PATH (a path or a\n"
+		"                           descriptor open on it); repeatable\n"
 		"  -f, --follow-forks       trace child processes and threads too\n"
 		"  -ff, --output-separately with -o FILE: each task's trace in FILE.PID\n"
 		"  -p, --attach PID         attach to running processes (repeatable, a,b,c)\n"
@@ -426,7 +456,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:a:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:a:P:", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -454,6 +484,10 @@ again:
 			break;
 		case 'r':
 			o->relative_ts = true;
+			break;
+		case 'P':
+			if (add_path(o, optarg) < 0)
+				return -ENOMEM;
 			break;
 		case 'a':
 			if (parse_uint(optarg, 4096, &v) < 0) {

@@ -66,6 +66,8 @@ struct rn_options {
 	bool signal_filter;    /* -e signal=: only the signals in signals are shown */
 	uint64_t signals;      /* bit sig - 1 for each signal shown */
 	unsigned column;       /* -a N: the column results are aligned at (default 40) */
+	char **paths;	       /* -P PATH: only calls naming these paths (owned) */
+	size_t npaths;
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool relative_ts;  /* -r: time since the previous call's start */

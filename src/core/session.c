@@ -56,4 +56,9 @@ void rn_options_done(struct rn_options *o)
 	free(o->equiv_ignore);
 	o->equiv_ignore = NULL;
 	o->npids = 0;
+	for (size_t i = 0; i < o->npaths; i++)
+		free(o->paths[i]);
+	free(o->paths);
+	o->paths = NULL;
+	o->npaths = 0;
 }

@@ -19,6 +19,7 @@ static void init_dctx(struct rn_call *c, pid_t pid, const struct rn_decode_opts 
 	memcpy(d->priv, c->priv, sizeof(d->priv));
 	d->restart_nr = c->restart_nr;
 	d->rval = c->rval;
+	d->path_hit = &c->path_hit;
 }
 
 void rn_call_entry(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o)
@@ -29,6 +30,7 @@ void rn_call_entry(struct rn_call *c, pid_t pid, const struct rn_decode_opts *o)
 	c->narg = 0;
 	memset(c->priv, 0, sizeof(c->priv));
 	c->rval = RN_RVAL_DEC;
+	c->path_hit = false;
 	init_dctx(c, pid, o, &d);
 	c->need_exit = rn_decode_entry(&d);
 	memcpy(c->priv, d.priv, sizeof(c->priv));
@@ -71,6 +73,8 @@ void rn_call_event(const struct rn_call *c, struct rn_event *ev, int64_t ret, bo
 void rn_call_text(const struct rn_call *c, struct rn_event *ev, const char *rval)
 {
 	ev->flags |= RN_EVF_DECODED;
+	if (c->path_hit)
+		ev->flags |= RN_EVF_PATH;
 	ev->args_text = c->out.p ? c->out.p : "";
 	ev->args_len = c->out.len;
 	ev->arg_off = c->arg_off;

@@ -26,6 +26,7 @@ struct rn_call {
 	enum rn_rval rval;  /* result format chosen at entry */
 	bool need_exit;	    /* the decoder asked for the exit half */
 	long restart_nr;    /* the call restart_syscall would resume, -1 unknown */
+	bool path_hit;	    /* -P: an argument named a traced path */
 };
 
 /* Decode the entry half of c (nr and args set) for task pid. */

@@ -68,6 +68,8 @@ struct rn_decode_opts {
 	unsigned abbrev_limit; /* elements of an array shown before "..." (strace: -s too) */
 	unsigned xflag;	       /* -x: 1 non-ASCII strings in hex, -xx: 2 every string */
 	unsigned decode_fds;   /* -y: 1 file descriptors with their paths */
+	const char *const *paths; /* -P: the traced paths (npaths of them) */
+	size_t npaths;
 };
 
 struct rn_dctx {
@@ -86,6 +88,7 @@ struct rn_dctx {
 	const struct rn_decode_opts *o;
 	uint64_t priv[2]; /* decoder state kept from entry to exit */
 	long restart_nr;  /* restart_syscall: the call it resumes, -1 if unknown */
+	bool *path_hit;	  /* -P: set when a path or fd argument is a traced path */
 };
 
 /* Decode the entry half; returns true when rn_decode_exit() is needed. */

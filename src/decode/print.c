@@ -158,6 +158,33 @@ void rn_put_quoted(struct rn_dctx *d, const unsigned char *s, size_t len, bool e
 	d->out->len += (size_t)(p - w);
 }
 
+/* -P: note when a path argument is one of the traced paths. */
+static void match_path(struct rn_dctx *d, const char *path)
+{
+	for (size_t i = 0; d->path_hit && i < d->o->npaths; i++)
+		if (!strcmp(path, d->o->paths[i]))
+			*d->path_hit = true;
+}
+
+/* -P: note when fd of task pid is open on one of the traced paths. */
+static void match_fd(struct rn_dctx *d, int fd)
+{
+	char proc[64], link[PATH_MAX];
+	if (!d->o->npaths || !d->path_hit || fd < 0)
+		return;
+	(void)snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)d->pid, fd);
+	ssize_t n = readlink(proc, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	/* a deleted file still matches the path it had */
+	static const char deleted[] = " (deleted)";
+	size_t dl = sizeof(deleted) - 1;
+	if ((size_t)n > dl && !strcmp(link + n - dl, deleted))
+		link[n - dl] = '\0';
+	match_path(d, link);
+}
+
 /* -y: what fd (or the working directory, for AT_FDCWD) of task pid is, as
  * "<path>", "<pipe:[1234]>", "<socket:[5678]>"; a deleted file gets
  * "(deleted)" after the ">". Nothing when it cannot be told. */
@@ -201,6 +228,7 @@ void rn_put_fd_into(struct rn_buf *b, const struct rn_decode_opts *o, pid_t pid,
 void rn_put_fd(struct rn_dctx *d, uint64_t fd)
 {
 	rn_put_fd_into(d->out, d->o, d->pid, (int64_t)fd);
+	match_fd(d, (int)fd);
 }
 
 void rn_put_dirfd(struct rn_dctx *d, uint64_t fd)
@@ -227,6 +255,10 @@ void rn_put_path(struct rn_dctx *d, uint64_t addr)
 		return;
 	}
 	bool more = (size_t)n > sizeof(buf) - 1;
+	if (!more && d->o->npaths) {
+		buf[n] = '\0';
+		match_path(d, buf);
+	}
 	rn_put_quoted(d, (unsigned char *)buf, more ? sizeof(buf) - 1 : (size_t)n, more);
 }
 

@@ -194,6 +194,8 @@ static void text_event(struct rn_sink *base, const struct rn_event *ev)
 	size_t col0 = 0, done = 0;
 	if (s->o->status && !(s->o->status & call_status(ev)))
 		return;
+	if (s->o->npaths && !(ev->flags & RN_EVF_PATH))
+		return;
 	if (s->separate && !pid_file(s, ev->pid))
 		return;
 	if (s->open_pid == ev->pid) {
@@ -373,7 +375,7 @@ struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o)
 	s->o = o;
 	s->separate = o->separately && o->outfile;
 	s->pid_prefix = !s->separate && o->outfile && (o->follow || o->npids > 1);
-	s->whole = o->status != 0 || s->separate;
+	s->whole = o->status != 0 || s->separate || o->npaths;
 	if (s->whole)
 		s->base.needs &= ~RN_NEED_ENTRY;
 	return &s->base;

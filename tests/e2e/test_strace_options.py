@@ -184,3 +184,17 @@ def test_signal_set_filters():
     assert sigs == {"SIGUSR1"}, sigs
     p = renacer_raw(["-e", "signal=SIGBOGUS", "--", "/bin/true"])
     assert p.returncode != 0 and p.stderr.strip() == "renacer: invalid signal 'SIGBOGUS' in signal="
+
+
+@pytest.mark.parametrize("path", ["/tmp/renacer-dec-fds/we ird>na\\me", "we ird>na\\me", "/tmp/renacer-dec-fds",
+                                  "gone", "/tmp/renacer-dec-fds/gone", "/nonexistent/renacer"])
+def test_trace_path_matches_strace(path):
+    """-P PATH: only the calls that name PATH, as a path argument or a
+    descriptor open on it (a deleted file too); as strace."""
+    name = "hello" if path.startswith("/nonexistent") else "dec_fds"
+    assert_same_normalized(["-P", path], [fixture(name)], no_inodes)
+
+
+def test_trace_path_keeps_only_calls_on_the_path():
+    t = renacer(["-P", "/etc/hostname"], [fixture("hello")]).lines
+    assert [l.split("(")[0] for l in t] == ["openat", "read", "close", "+++ exited with 0 +++"], t

@@ -1085,6 +1085,8 @@ int rn_bpf_run_stream(const struct rn_options *o, struct rn_sinks *sinks, struct
 	st.dopts.abbrev_limit = o->string_limit;
 	st.dopts.xflag = o->xflag;
 	st.dopts.decode_fds = o->decode_fds;
+	st.dopts.paths = (const char *const *)o->paths;
+	st.dopts.npaths = o->npaths;
 	st.decode = (sinks->needs & RN_NEED_DECODE) != 0;
 	struct timespec rt, mt;
 	(void)clock_gettime(CLOCK_REALTIME, &rt);

@@ -753,6 +753,8 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	tr.dopts.abbrev_limit = o->string_limit;
 	tr.dopts.xflag = o->xflag;
 	tr.dopts.decode_fds = o->decode_fds;
+	tr.dopts.paths = (const char *const *)o->paths;
+	tr.dopts.npaths = o->npaths;
 	tr.decode = (sinks->needs & RN_NEED_DECODE) != 0;
 	if (sinks->needs & (RN_NEED_SOURCE | RN_NEED_STACK))
 		tr.sym = sym;
