@@ -28,6 +28,7 @@ enum rn_event_flags {
 	RN_EVF_NO_ENTRY	 = 1u << 5, /* no on_entry was sent for this call: a line
 				     * printer shows all of it here */
 	RN_EVF_PATH	 = 1u << 6, /* -P: the call names a traced path (a path or fd argument) */
+	RN_EVF_INJECTED	 = 1u << 7, /* -e inject/fault: the result (or a signal) was injected */
 };
 
 /* A code location (--source, --stack). Strings are owned by the symbolizer

@@ -149,6 +149,133 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* when=FIRST[..LAST][+[STEP]]: FIRST alone is that invocation only;
+ * FIRST+ and FIRST+STEP go on without end, ..LAST stops there. */
+static int parse_when(const char *v, struct rn_inject *in)
+{
+	char *end;
+	unsigned long first = strtoul(v, &end, 10), last = first, step = 1;
+	bool range = false;
+	if (end == v || first < 1 || first > 65535)
+		return -EINVAL;
+	if (!strncmp(end, "..", 2)) {
+		const char *l = end + 2;
+		last = strtoul(l, &end, 10);
+		if (end == l || last < first || last > 65535)
+			return -EINVAL;
+		range = true;
+	}
+	if (*end == '+') {
+		if (!range)
+			last = 0;
+		const char *st = end + 1;
+		if (*st) {
+			step = strtoul(st, &end, 10);
+			if (end == st || step < 1 || step > 65535)
+				return -EINVAL;
+		} else {
+			end = (char *)st;
+		}
+	}
+	if (*end)
+		return -EINVAL;
+	in->first = (unsigned)first;
+	in->last = (unsigned)last;
+	in->step = (unsigned)step;
+	return 0;
+}
+
+static int parse_signals(const char *spec, struct rn_options *o, struct rn_diag *reterr);
+
+/* -e inject=SET[:error=E|:retval=N][:signal=SIG][:when=W], -e fault=SET[...]
+ * (fault without error= fails with ENOSYS). */
+static int parse_inject(const char *arg, struct rn_options *o, struct rn_diag *reterr)
+{
+	bool fault = arg[0] == 'f';
+	const char *spec = strchr(arg, '=') + 1;
+	if (o->ninjects == RN_MAX_INJECT) {
+		rn_diag_set(reterr, "too many -e inject/fault rules (at most %d)", RN_MAX_INJECT);
+		return -EINVAL;
+	}
+	struct rn_inject in = {.first = 1, .last = 0, .step = 1};
+	char *copy = strdup(spec);
+	if (!copy)
+		return -ENOMEM;
+	char *save = NULL, *set = strtok_r(copy, ":", &save);
+	int r = 0;
+	if (!set || !*set || spec[0] == ':') {
+		rn_diag_set(reterr, "-e %s needs a set of syscalls", fault ? "fault" : "inject");
+		r = -EINVAL;
+	}
+	for (char *opt = r ? NULL : strtok_r(NULL, ":", &save); opt && !r;
+	     opt = strtok_r(NULL, ":", &save)) {
+		char *val = strchr(opt, '=');
+		if (val)
+			*val++ = '\0';
+		if (!val || !*val) {
+			r = -EINVAL;
+		} else if (!strcmp(opt, "error")) {
+			char *end;
+			long e = strtol(val, &end, 10);
+			if (*end) {
+				e = 0;
+				for (long k = 1; k < 4096 && !e; k++) {
+					const char *n = rn_errno_name(k);
+					if (n && !strcmp(n, val))
+						e = k;
+				}
+			}
+			in.error = (int)e;
+			if (e < 1 || e > 4095)
+				r = -EINVAL;
+		} else if (!strcmp(opt, "retval") && !fault) {
+			char *end;
+			in.retval = strtoll(val, &end, 0);
+			in.has_retval = true;
+			if (*end)
+				r = -EINVAL;
+		} else if (!strcmp(opt, "signal") && !fault) {
+			uint64_t before = o->signals;
+			bool had = o->signal_filter;
+			struct rn_diag d;
+			/* reuse the signal= parser on a scratch copy */
+			if (parse_signals(val, o, &d) < 0 || !o->signals || (o->signals & (o->signals - 1)))
+				r = -EINVAL;
+			else
+				in.signal = __builtin_ctzll(o->signals) + 1;
+			o->signals = before;
+			o->signal_filter = had;
+		} else if (!strcmp(opt, "when")) {
+			r = parse_when(val, &in);
+		} else {
+			r = -EINVAL;
+		}
+		if (r == -EINVAL)
+			rn_diag_set(reterr, "invalid -e %s option '%s%s%s'", fault ? "fault" : "inject",
+				    opt, val ? "=" : "", val ? val : "");
+	}
+	if (!r) {
+		if (fault && !in.error)
+			in.error = ENOSYS;
+		if (!fault && !in.error && !in.has_retval && !in.signal) {
+			rn_diag_set(reterr, "-e inject=%s needs error=, retval= or signal=", set);
+			r = -EINVAL;
+		} else if (in.error && in.has_retval) {
+			rn_diag_set(reterr, "-e inject: error= and retval= cannot be used together");
+			r = -EINVAL;
+		}
+	}
+	if (!r)
+		r = rn_filter_parse(&in.set, set, reterr);
+	free(copy);
+	if (r < 0) {
+		rn_filter_free(in.set);
+		return r;
+	}
+	o->injects[o->ninjects++] = in;
+	return 0;
+}
+
 /* -P PATH: the path as given, and where it leads when that differs (as
  * strace: a call naming either matches). */
 static int add_one_path(struct rn_options *o, const char *path)
@@ -871,6 +998,12 @@ again:
 			if (!strncmp(optarg, "signal=", 7) || !strncmp(optarg, "signals=", 8) ||
 			    !strncmp(optarg, "s=", 2)) {
 				r = parse_signals(strchr(optarg, '=') + 1, o, reterr);
+				if (r < 0)
+					return r;
+				break;
+			}
+			if (!strncmp(optarg, "inject=", 7) || !strncmp(optarg, "fault=", 6)) {
+				r = parse_inject(optarg, o, reterr);
 				if (r < 0)
 					return r;
 				break;

@@ -53,6 +53,20 @@ enum rn_sortby {
 	RN_SORT_NOTHING, /* syscall number */
 };
 
+/* -e inject=SET:..., -e fault=SET:...: make chosen calls fail, return a
+ * value, or bring a signal (ptrace backend). */
+#define RN_MAX_INJECT 8
+struct rn_inject {
+	struct rn_filter *set; /* the syscalls it applies to (owned) */
+	int error;	       /* errno the call fails with; 0: none */
+	bool has_retval;       /* the call is skipped and returns retval */
+	int64_t retval;
+	int signal;	       /* delivered when the call returns; 0: none */
+	/* when=: invocations first, first + step, ... up to last (0: no end) of
+	 * each task; a single number is that invocation only */
+	unsigned first, last, step;
+};
+
 struct rn_options {
 	char **argv;   /* command to run (NULL with -p) */
 	pid_t *pids;   /* -p targets */
@@ -68,6 +82,8 @@ struct rn_options {
 	unsigned column;       /* -a N: the column results are aligned at (default 40) */
 	char **paths;	       /* -P PATH: only calls naming these paths (owned) */
 	size_t npaths;
+	struct rn_inject injects[RN_MAX_INJECT];
+	size_t ninjects;
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool relative_ts;  /* -r: time since the previous call's start */

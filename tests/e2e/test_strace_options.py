@@ -198,3 +198,63 @@ def test_trace_path_matches_strace(path):
 def test_trace_path_keeps_only_calls_on_the_path():
     t = renacer(["-P", "/etc/hostname"], [fixture("hello")]).lines
     assert [l.split("(")[0] for l in t] == ["openat", "read", "close", "+++ exited with 0 +++"], t
+
+
+@pytest.mark.parametrize("opts", [
+    ["-e", "trace=openat,write", "-e", "inject=openat:error=EACCES:when=3"],
+    ["-e", "trace=close", "-e", "fault=close:when=2+"],
+    ["-e", "trace=openat", "-e", "inject=openat:retval=42:when=2..3"],
+    ["-e", "trace=read,openat", "-e", "inject=read:error=EIO:when=1+2"],
+    ["-e", "trace=%file", "-e", "inject=openat,newfstatat:error=ENOENT:when=4+3"],
+], ids=["error-3rd", "fault-2nd-on", "retval-range", "step", "set-step"])
+def test_inject_matches_strace(opts):
+    """-e inject / -e fault: the chosen invocations fail, return a value or
+    bring a signal, marked (INJECTED), as strace does it; the program sees
+    it (its exit status follows)."""
+    assert_same_normalized(opts, [fixture("hello")], no_inodes)
+
+
+def test_inject_signal_matches_strace():
+    """signal=: the signal arrives as the chosen call returns (here it
+    kills the program); strace dies of it, renacer exits 128 + 12."""
+    opts = ["-e", "trace=write", "-e", "inject=write:signal=SIGUSR2:when=1"]
+    r, s = renacer(opts, [fixture("hello")]), strace(opts, [fixture("hello")])
+    assert r.rc == 128 + 12 and s.rc == -12
+    norm = lambda ls: [re.sub(r"\s+= ", " = ", l) for l in ls]
+    assert norm(r.lines) == norm(s.lines)
+    assert r.lines[-2:] == ["--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_KERNEL} ---", "+++ killed by SIGUSR2 +++"]
+
+
+def test_inject_counts_per_task():
+    """Each thread counts its own invocations, as in strace."""
+    def norm(line):
+        return re.sub(r"\b\d{4,}\b", "N", line)
+    opts = ["-f", "-e", "trace=write", "-e", "inject=write:error=ENOSPC:when=1"]
+    r, s = renacer(opts, [fixture("threads")]), strace(opts, [fixture("threads")])
+    assert r.rc == s.rc
+    ours = sorted(norm(l.split(" ", 1)[1]) for l in r.lines)
+    theirs = sorted(norm(l.split(" ", 1)[1]) for l in s.lines)
+    assert ours == theirs
+    assert sum("(INJECTED)" in l for l in r.lines) == 3, r.trace
+
+
+@pytest.mark.parametrize("spec,msg", [
+    ("inject=openat", "-e inject=openat needs error=, retval= or signal="),
+    ("inject=openat:error=EWHAT", "invalid -e inject option 'error=EWHAT'"),
+    ("inject=openat:when=0", "invalid -e inject option 'when=0'"),
+    ("inject=openat:error=EIO:retval=1", "-e inject: error= and retval= cannot be used together"),
+    ("fault=nosuchcall", "invalid system call 'nosuchcall'"),
+])
+def test_inject_bad_specs(spec, msg):
+    p = renacer_raw(["-e", spec, "--", "/bin/true"])
+    assert p.returncode != 0 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert msg in p.stderr, p.stderr
+
+
+def test_inject_needs_ptrace():
+    p = renacer_raw(["--backend", "bpf", "-e", "fault=openat", "--", "/bin/true"])
+    assert p.returncode != 0 and "only the ptrace backend" in p.stderr, p.stderr
+    # auto picks ptrace, even for -c
+    t = renacer(["-c", "-e", "fault=openat:when=3"], [fixture("hello")])
+    # 4 openat calls: the 3rd injected, the 4th fails by itself
+    assert re.search(r"\s4\s+2\s+openat", t.trace), t.trace

@@ -71,6 +71,11 @@ enum rn_bpf_mode rn_bpf_mode(const struct rn_options *o, const char **why)
 		       "ptrace backend does";
 		return RN_BPF_NONE;
 	}
+	if (o->ninjects) {
+		*why = "-e inject and -e fault change calls as they happen, which only the ptrace "
+		       "backend does";
+		return RN_BPF_NONE;
+	}
 	if (o->otlp_endpoint) {
 		*why = "--otlp-endpoint links processes through their live file descriptors, which "
 		       "only the ptrace backend follows";

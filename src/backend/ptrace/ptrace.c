@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,6 +44,15 @@ struct tcb {
 	const struct rn_srcloc *src;	/* --source: call site of the current syscall */
 	const struct rn_srcloc **stack; /* --stack: RN_MAX_FRAMES slots, allocated on use */
 	unsigned nstack;
+	/* -e inject/fault: this task's invocations of each syscall a rule
+	 * names (RN_NSYSCALLS, allocated on use), and what is injected into the
+	 * call in progress */
+	uint32_t *inj_count;
+	bool injected;	  /* the call in progress was chosen by a rule */
+	bool inj_ret;	  /* ... its result is inj_value (it was skipped) */
+	int64_t inj_value;
+	int inj_sig;	  /* ... a signal comes with its return */
+	int pending_sig;  /* delivered when the task is resumed */
 };
 
 struct tracer {
@@ -139,6 +149,7 @@ static void tcb_free(struct tcb *t)
 		return;
 	rn_call_done(&t->call);
 	free(t->stack);
+	free(t->inj_count);
 	free(t);
 }
 
@@ -203,11 +214,70 @@ static void emit_syscall(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 	ev.ntasks = (unsigned)tr->ntasks;
 	ev.ts_ns = (uint64_t)((int64_t)t->t_entry + tr->wall_off);
 	ev.dur_ns = now - t->t_entry;
+	if (t->injected && !no_return)
+		ev.flags |= RN_EVF_INJECTED;
 	if (tr->decode) {
 		rn_call_exit(&t->call, t->pid, &tr->dopts, ret, is_error, no_return, &tr->rval);
+		if ((ev.flags & RN_EVF_INJECTED) && t->inj_ret)
+			rn_buf_put(&tr->rval, " (INJECTED)");
 		rn_call_text(&t->call, &ev, tr->rval.p ? tr->rval.p : "");
 	}
 	rn_sinks_event(tr->sinks, &ev);
+}
+
+/* --- -e inject / -e fault (x86_64 registers) --- */
+
+/* Whether invocation n (1-based) of a rule's syscalls is chosen. */
+static bool inject_chosen(const struct rn_inject *in, uint32_t n)
+{
+	return n >= in->first && (!in->last || n <= in->last) && (n - in->first) % in->step == 0;
+}
+
+/* At a syscall-entry stop: the rule for this syscall (the last one naming
+ * it, as in strace) counts the task's invocations of it; when it chooses
+ * this one and the result is to be replaced, the call is skipped (the
+ * kernel runs syscall -1, which changes nothing). */
+static void inject_entry(struct tracer *tr, struct tcb *t, long nr)
+{
+	t->injected = t->inj_ret = false;
+	t->inj_sig = 0;
+	const struct rn_inject *in = NULL;
+	for (size_t i = tr->o->ninjects; i-- > 0 && !in;)
+		if (rn_filter_match(tr->o->injects[i].set, nr))
+			in = &tr->o->injects[i];
+	if (!in || nr < 0 || nr >= RN_NSYSCALLS)
+		return;
+	if (!t->inj_count && !(t->inj_count = calloc(RN_NSYSCALLS, sizeof(*t->inj_count))))
+		return;
+	if (!inject_chosen(in, ++t->inj_count[nr]))
+		return;
+	t->injected = true;
+	t->inj_sig = in->signal;
+	if (in->error || in->has_retval) {
+#ifdef __x86_64__
+		if (ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user_regs_struct, orig_rax),
+			   (void *)-1L) == 0) {
+			t->inj_ret = true;
+			t->inj_value = in->error ? -(int64_t)in->error : in->retval;
+		}
+#endif
+	}
+}
+
+/* At the exit stop of a chosen call: the injected result replaces what
+ * the skipped call left; a signal waits for the resume. */
+static void inject_exit(struct tcb *t, int64_t *ret, bool *is_error)
+{
+	if (t->inj_ret) {
+#ifdef __x86_64__
+		(void)ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user_regs_struct, rax),
+			     (void *)t->inj_value);
+#endif
+		*ret = t->inj_value;
+		*is_error = t->inj_value < 0 && t->inj_value >= -4095;
+	}
+	if (t->inj_sig)
+		t->pending_sig = t->inj_sig;
 }
 
 /* The thread group of t, read once from /proc (threads share their
@@ -268,6 +338,9 @@ static void syscall_entry(struct tracer *tr, struct tcb *t, long nr, const uint6
 	if (first_exec)
 		t->hidden = false;
 	t->traced = !t->hidden && rn_filter_match(tr->o->filter, nr);
+	t->injected = false;
+	if (tr->o->ninjects && !t->hidden)
+		inject_entry(tr, t, nr);
 	t->call.need_exit = false;
 	t->src = NULL;
 	t->nstack = 0;
@@ -306,6 +379,8 @@ static void syscall_exit(struct tracer *tr, struct tcb *t, int64_t ret, bool is_
 		return;
 	}
 	t->in_syscall = false;
+	if (t->injected)
+		inject_exit(t, &ret, &is_error);
 	if (t->traced)
 		emit_syscall(tr, t, ret, is_error, false, now);
 	/* ERESTART_RESTARTBLOCK: the kernel will resume it as restart_syscall. */
@@ -401,7 +476,9 @@ static void handle_stop(struct tracer *tr, struct tcb *t, int status, uint64_t n
 
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(tr, t, now);
-		resume(tr, t, 0);
+		/* -e inject=...:signal=: the signal comes with the return */
+		resume(tr, t, t->pending_sig);
+		t->pending_sig = 0;
 		return;
 	}
 	switch (event) {
@@ -766,7 +843,7 @@ int rn_ptrace_run(const struct rn_options *o, struct rn_sinks *sinks, struct rn_
 	/* Push the filter down only with -f: children inherit the seccomp
 	 * program, and one we do not trace would get ENOSYS from every call
 	 * the program sends to a tracer that is not there. */
-	if (o->argv && o->follow && !o->no_seccomp && rn_filter_narrows(o->filter) &&
+	if (o->argv && o->follow && !o->no_seccomp && !o->ninjects && rn_filter_narrows(o->filter) &&
 	    seccomp_usable(o)) {
 		tr.seccomp = true;
 		tr.ptrace_opts |= PTRACE_O_TRACESECCOMP;
