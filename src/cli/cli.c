@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,6 +138,8 @@ static const struct option long_opts[] = {
 	{ "decode-fds", required_argument, NULL, OPT_DECODE_FDS },
 	{ "strings-in-hex", no_argument, NULL, 'x' },
 	{ "successful-only", no_argument, NULL, 'z' },
+	{ "env", required_argument, NULL, 'E' },
+	{ "user", required_argument, NULL, 'u' },
 	{ "trace-path", required_argument, NULL, 'P' },
 	{ "columns", required_argument, NULL, 'a' },
 	{ "summary-sort-by", required_argument, NULL, 'S' },
@@ -148,6 +151,44 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -e quiet=SET: attach, exit, thread-execve (and personality,
+ * path-resolution, which renacer never prints), all, none, "!". */
+static int parse_quiet(const char *spec, struct rn_options *o, struct rn_diag *reterr)
+{
+	enum { Q_ATTACH = 1, Q_EXIT = 2, Q_EXECVE = 4, Q_OTHER = 8, Q_ALL = 15 };
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"attach", Q_ATTACH},	   {"exit", Q_EXIT},	  {"exiting", Q_EXIT},
+		     {"thread-execve", Q_EXECVE}, {"superseded", Q_EXECVE},
+		     {"personality", Q_OTHER},	   {"path-resolution", Q_OTHER},
+		     {"all", Q_ALL},		   {"none", 0}};
+	bool negate = spec[0] == '!';
+	const char *p = spec + negate;
+	unsigned set = 0;
+	while (*p) {
+		size_t len = strcspn(p, ","), i;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len && !strncmp(p, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0])) {
+			rn_diag_set(reterr,
+				    "invalid quiet= item '%.*s' (attach, exit, thread-execve, "
+				    "personality, path-resolution, all, none)",
+				    (int)len, p);
+			return -EINVAL;
+		}
+		set |= names[i].bit;
+		p += len + (p[len] == ',');
+	}
+	if (negate)
+		set = Q_ALL & ~set;
+	o->quiet = set & Q_ATTACH;
+	o->quiet_exit = set & Q_EXIT;
+	o->quiet_superseded = set & Q_EXECVE;
+	return 0;
+}
 
 /* when=FIRST[..LAST][+[STEP]]: FIRST alone is that invocation only;
  * FIRST+ and FIRST+STEP go on without end, ..LAST stops there. */
@@ -435,7 +476,10 @@ void rn_cli_help(FILE *f)
 		"                           %clock, %stat, %lstat, %fstat, %%stat, %statfs,\n"
 		"                           %fstatfs, %%statfs, %pure), /regex/, all, none;\n"
 		"                           !ITEM excludes: trace=%file,!close\n"
-		"  -q, --quiet              do not print attach/detach notices\n"
+		"  -q, --quiet              do not print attach/detach notices; -qq nor exit\n"
+		"                           lines; -e quiet=attach,exit,thread-execve\n"
+		"  -E VAR=VAL, -E VAR       set or remove VAR in the program's environment\n"
+		"  -u USER                  run the program as USER (uid, gid, groups)\n"
 		"  -v, --verbose            say which backend runs and why (stderr)\n"
 		"      --format FMT         text (default, strace lines), json, csv, html,\n"
 		"                           flamegraph (folded stacks for flamegraph.pl,\n"
@@ -583,7 +627,7 @@ int rn_cli_parse(int argc, char **argv, struct rn_options *o, struct rn_cli *ret
 	opterr = 0;
 	optind = 1;
 again:
-	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:a:P:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:TtfFp:cCwe:qvkhVxyzZriS:a:P:E:u:", long_opts, NULL)) != -1) {
 		unsigned long v;
 		switch (c) {
 		case 'o':
@@ -847,8 +891,30 @@ again:
 		case 'w':
 			break;
 		case 'q':
+			/* -q: no attach notices; -qq: no exit lines either */
+			if (o->quiet)
+				o->quiet_exit = true;
 			o->quiet = true;
 			break;
+		case 'E': {
+			char **ev = realloc(o->env_changes, (o->nenv_changes + 1) * sizeof(*ev));
+			if (!ev)
+				return -ENOMEM;
+			o->env_changes = ev;
+			ev[o->nenv_changes++] = optarg;
+			break;
+		}
+		case 'u': {
+			struct passwd *pw = getpwnam(optarg);
+			if (!pw) {
+				rn_diag_set(reterr, "cannot find user '%s'", optarg);
+				return -EINVAL;
+			}
+			o->run_user = optarg;
+			o->run_uid = pw->pw_uid;
+			o->run_gid = pw->pw_gid;
+			break;
+		}
 		case 'v':
 			o->verbose = true;
 			break;
@@ -1004,6 +1070,13 @@ again:
 			}
 			if (!strncmp(optarg, "inject=", 7) || !strncmp(optarg, "fault=", 6)) {
 				r = parse_inject(optarg, o, reterr);
+				if (r < 0)
+					return r;
+				break;
+			}
+			if (!strncmp(optarg, "quiet=", 6) || !strncmp(optarg, "silent=", 7) ||
+			    !strncmp(optarg, "silence=", 8)) {
+				r = parse_quiet(strchr(optarg, '=') + 1, o, reterr);
 				if (r < 0)
 					return r;
 				break;

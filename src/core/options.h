@@ -84,6 +84,13 @@ struct rn_options {
 	size_t npaths;
 	struct rn_inject injects[RN_MAX_INJECT];
 	size_t ninjects;
+	char **env_changes;    /* -E VAR=VAL sets, -E VAR removes (borrowed from argv) */
+	size_t nenv_changes;
+	const char *run_user;  /* -u USER: the program runs as this user */
+	uid_t run_uid;
+	gid_t run_gid;
+	bool quiet_exit;       /* -qq, -e quiet=exit: no "+++ exited/killed" lines */
+	bool quiet_superseded; /* -e quiet=thread-execve: no "+++ superseded" lines */
 	enum rn_ts_mode ts;
 	bool show_time;	   /* -T */
 	bool relative_ts;  /* -r: time since the previous call's start */

@@ -61,6 +61,9 @@ void rn_options_done(struct rn_options *o)
 	free(o->paths);
 	o->paths = NULL;
 	o->npaths = 0;
+	free(o->env_changes);
+	o->env_changes = NULL;
+	o->nenv_changes = 0;
 	for (size_t i = 0; i < o->ninjects; i++)
 		rn_filter_free(o->injects[i].set);
 	o->ninjects = 0;

@@ -288,15 +288,21 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 		rn_buf_printf(b, "--- stopped by %s ---", sig);
 		break;
 	case RN_EV_EXITED:
+		if (s->o->quiet_exit)
+			goto done;
 		leader(s, ev);
 		rn_buf_printf(b, "+++ exited with %d +++", (int)ev->ret);
 		break;
 	case RN_EV_KILLED:
+		if (s->o->quiet_exit)
+			goto done;
 		leader(s, ev);
 		rn_buf_printf(b, "+++ killed by %s%s +++", sig,
 			      (ev->flags & RN_EVF_CORE) ? " (core dumped)" : "");
 		break;
 	case RN_EV_SUPERSEDED:
+		if (s->o->quiet_superseded)
+			goto done;
 		leader(s, ev);
 		rn_buf_printf(b, "+++ superseded by execve in pid %d +++", (int)ev->ret);
 		break;
@@ -304,6 +310,7 @@ static void text_process(struct rn_sink *base, const struct rn_event *ev)
 		return;
 	}
 	emit(s);
+done:
 	if (s->separate && (ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED))
 		pid_file_close(s, ev->pid);
 }

@@ -258,3 +258,27 @@ def test_inject_needs_ptrace():
     t = renacer(["-c", "-e", "fault=openat:when=3"], [fixture("hello")])
     # 4 openat calls: the 3rd injected, the 4th fails by itself
     assert re.search(r"\s4\s+2\s+openat", t.trace), t.trace
+
+
+@pytest.mark.parametrize("opts", [["-qq"], ["-qqq"], ["-e", "quiet=exit"], ["-e", "quiet=all"],
+                                  ["-e", "quiet=!attach"]], ids=["qq", "qqq", "exit", "all", "not-attach"])
+@pytest.mark.parametrize("name", ["hello", "sigself"])
+def test_quiet_matches_strace(opts, name):
+    """-qq and -e quiet=: no "+++ exited" / "+++ superseded" lines, as strace."""
+    def norm(line):
+        line = no_inodes(line)
+        return None if line is None else re.sub(r"\b\d{4,}\b", "N", line)
+    assert_same_normalized(opts, [fixture(name)], norm)
+
+
+def test_environment_and_user():
+    """-E sets or removes a variable for the program; -u runs it as a user."""
+    p = renacer_raw(["-qq", "-o", os.devnull, "-E", "RENACER_X=42", "-E", "HOME", "--",
+                     fixture("print_env"), "RENACER_X", "HOME"], env=dict(os.environ, HOME="/root"))
+    assert p.returncode == 0 and p.stdout.split() == ["42"], p
+    p = renacer_raw(["-o", os.devnull, "-u", "nobody", "--", "id", "-u"])
+    assert p.returncode == 0 and p.stdout.strip() == "65534", p
+    t = renacer(["-u", "nobody", "-e", "trace=getuid,geteuid"], ["id", "-u"])
+    assert "geteuid() = 65534" in re.sub(r"\s+= ", " = ", t.trace), t.trace
+    p = renacer_raw(["-u", "no-such-user-here", "--", "/bin/true"])
+    assert p.returncode != 0 and p.stderr.strip() == "renacer: cannot find user 'no-such-user-here'"

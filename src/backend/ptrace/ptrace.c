@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -602,6 +603,20 @@ static int spawn(struct tracer *tr, struct rn_diag *reterr)
 		(void)kill(getpid(), SIGSTOP);
 		for (size_t i = 0; i < sizeof(o->env_add) / sizeof(o->env_add[0]) && o->env_add[i]; i++)
 			(void)putenv(o->env_add[i]);
+		/* -E: VAR=VAL sets, VAR alone removes */
+		for (size_t i = 0; i < o->nenv_changes; i++) {
+			if (strchr(o->env_changes[i], '='))
+				(void)putenv(o->env_changes[i]);
+			else
+				(void)unsetenv(o->env_changes[i]);
+		}
+		/* -u: the program runs as that user; the tracer keeps its rights */
+		if (o->run_user && (initgroups(o->run_user, o->run_gid) != 0 ||
+				    setgid(o->run_gid) != 0 || setuid(o->run_uid) != 0)) {
+			(void)fprintf(stderr, "renacer: cannot run as '%s': %s\n", o->run_user,
+				      strerror(errno));
+			_exit(127);
+		}
 		if (tr->seccomp && rn_seccomp_install(o->filter) < 0)
 			_exit(127); /* the parent only enables seccomp after a probe */
 		execv(prog, o->argv);
