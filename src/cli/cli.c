@@ -449,7 +449,8 @@ void rn_cli_help(FILE *f)
 		"  -o, --output FILE        write the trace to FILE instead of stderr\n"
 		"  -s, --string-limit N     show at most N bytes of each string (default 32)\n"
 		"  -x, --strings-in-hex     non-ASCII strings in hex; -xx every string\n"
-		"  -y, --decode-fds=path    show each descriptor's path: 3</etc/hosts>\n"
+		"  -y, --decode-fds=path    show each descriptor's path: 3</etc/hosts>; -yy\n"
+		"                           (--decode-fds=all) sockets' endpoints, devices\n"
 		"  -z, --successful-only    show only calls that succeeded; -Z only failed\n"
 		"                           ones; -e status=SET picks (successful, failed,\n"
 		"                           unfinished, unavailable, detached)\n"
@@ -648,7 +649,8 @@ again:
 				o->xflag++;
 			break;
 		case 'y':
-			o->decode_fds = 1;
+			/* -yy: sockets and devices in detail too */
+			o->decode_fds = o->decode_fds ? 2 : 1;
 			break;
 		case 'z':
 			o->status = RN_STATUS_SUCCESSFUL;
@@ -703,15 +705,27 @@ again:
 		case 'Z':
 			o->status = RN_STATUS_FAILED;
 			break;
-		case OPT_DECODE_FDS:
-			if (strcmp(optarg, "path") && strcmp(optarg, "all")) {
-				rn_diag_set(reterr,
-					    "invalid --decode-fds '%s' (renacer shows paths: 'path')",
-					    optarg);
-				return -EINVAL;
-			}
+		case OPT_DECODE_FDS: {
+			/* path; socket and dev bring the -yy details */
 			o->decode_fds = 1;
+			char *copy = strdup(optarg), *save = NULL;
+			if (!copy)
+				return -ENOMEM;
+			for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+				if (!strcmp(w, "socket") || !strcmp(w, "dev") || !strcmp(w, "all")) {
+					o->decode_fds = 2;
+				} else if (strcmp(w, "path") && strcmp(w, "none")) {
+					rn_diag_set(reterr,
+						    "invalid --decode-fds item '%s' (path, socket, dev, "
+						    "all)",
+						    w);
+					free(copy);
+					return -EINVAL;
+				}
+			}
+			free(copy);
 			break;
+		}
 		case 't':
 			tcount++;
 			break;

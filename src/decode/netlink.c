@@ -52,7 +52,9 @@ static struct {
 	int proto; /* RN_NL_NONE, or a protocol (a socket not yet bound is not kept) */
 } nl_cache[NL_CACHE];
 
-static int proto_of_inode(pid_t pid, uint64_t ino)
+/* The protocol of the bound netlink socket ino (and its port id), from
+ * /proc/PID/net/netlink; RN_NL_UNBOUND when it is not there. */
+static int proto_of_inode_port(pid_t pid, uint64_t ino, uint32_t *port)
 {
 	char path[64], line[256];
 	(void)snprintf(path, sizeof(path), "/proc/%d/net/netlink", (int)pid);
@@ -62,16 +64,24 @@ static int proto_of_inode(pid_t pid, uint64_t ino)
 	int proto = RN_NL_UNBOUND;
 	while (fgets(line, sizeof(line), f)) {
 		int eth;
+		unsigned pid_col;
 		unsigned long long inode;
 		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (sscanf(line, "%*s %d %*s %*s %*s %*s %*s %*s %*s %llu", &eth, &inode) == 2 &&
+		if (sscanf(line, "%*s %d %u %*s %*s %*s %*s %*s %*s %llu", &eth, &pid_col, &inode) == 3 &&
 		    inode == ino) {
 			proto = eth;
+			if (port)
+				*port = pid_col;
 			break;
 		}
 	}
 	(void)fclose(f);
 	return proto;
+}
+
+static int proto_of_inode(pid_t pid, uint64_t ino)
+{
+	return proto_of_inode_port(pid, ino, NULL);
 }
 
 int rn_netlink_fd_proto(pid_t pid, int64_t fd)
@@ -1478,4 +1488,169 @@ void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto
 	if (many)
 		rn_put(d, "]");
 	free(p);
+}
+
+/* --- -yy: what a socket is connected to --- */
+
+/* Ask NETLINK_SOCK_DIAG with req (a request of len bytes) and hand each
+ * answer's payload to fn until it says it found what it wants. */
+static bool diag_ask(const void *req, size_t len,
+		     bool (*fn)(const unsigned char *p, size_t n, void *arg), void *arg)
+{
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (s < 0)
+		return false;
+	struct timeval tv = {0, 200000};
+	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	bool found = false, done = false;
+	static unsigned char buf[32768];
+	if (send(s, req, len, 0) == (ssize_t)len) {
+		for (int i = 0; i < 256 && !found && !done; i++) {
+			ssize_t n = recv(s, buf, sizeof(buf), 0);
+			if (n < (ssize_t)NLMSG_HDRLEN)
+				break;
+			for (size_t off = 0; (size_t)n - off >= NLMSG_HDRLEN && !found;) {
+				struct nlmsghdr h;
+				memcpy(&h, buf + off, sizeof(h));
+				if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > (size_t)n - off)
+					break;
+				if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
+					done = true;
+					break;
+				}
+				found = fn(buf + off + NLMSG_HDRLEN, h.nlmsg_len - NLMSG_HDRLEN, arg);
+				off += NLMSG_ALIGN(h.nlmsg_len);
+			}
+		}
+	}
+	(void)close(s);
+	return found;
+}
+
+struct inet_find {
+	uint64_t ino;
+	char *out;
+	size_t len;
+};
+
+static void inet_endpoint(char *b, size_t len, int family, const uint32_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+	(void)inet_ntop(family, addr, a, sizeof(a));
+	(void)snprintf(b, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, ntohs(port));
+}
+
+static bool inet_match(const unsigned char *p, size_t n, void *arg)
+{
+	struct inet_find *f = arg;
+	struct inet_diag_msg m;
+	if (n < sizeof(m))
+		return false;
+	memcpy(&m, p, sizeof(m));
+	if (m.idiag_inode != f->ino)
+		return false;
+	char src[64], dst[64];
+	inet_endpoint(src, sizeof(src), m.idiag_family, m.id.idiag_src, m.id.idiag_sport);
+	if (m.id.idiag_dport) {
+		inet_endpoint(dst, sizeof(dst), m.idiag_family, m.id.idiag_dst, m.id.idiag_dport);
+		(void)snprintf(f->out, f->len, "%s->%s", src, dst);
+	} else {
+		(void)snprintf(f->out, f->len, "%s", src);
+	}
+	return true;
+}
+
+struct unix_find {
+	uint64_t ino;
+	char *out;
+	size_t len;
+	const char **type;
+};
+
+static bool unix_match(const unsigned char *p, size_t n, void *arg)
+{
+	struct unix_find *f = arg;
+	struct unix_diag_msg m;
+	if (n < sizeof(m))
+		return false;
+	memcpy(&m, p, sizeof(m));
+	if (m.udiag_ino != f->ino)
+		return false;
+	*f->type = m.udiag_type == SOCK_STREAM ? "UNIX-STREAM"
+		   : m.udiag_type == SOCK_SEQPACKET ? "UNIX-SEQPACKET"
+						     : "UNIX";
+	uint32_t peer = 0;
+	char path[128] = "";
+	for (size_t off = NLMSG_ALIGN(sizeof(m)); n - off >= NLA_HDRLEN && n > off;) {
+		uint16_t len = rd16(p + off), type = rd16(p + off + 2);
+		if (len < NLA_HDRLEN || len > n - off)
+			break;
+		const unsigned char *v = p + off + NLA_HDRLEN;
+		size_t vl = len - NLA_HDRLEN;
+		if (type == UNIX_DIAG_PEER && vl == 4)
+			peer = rd32(v);
+		else if (type == UNIX_DIAG_NAME && vl) {
+			/* an abstract name starts with a NUL: shown as @name */
+			size_t k = vl < sizeof(path) - 2 ? vl : sizeof(path) - 2;
+			if (v[0] == 0) {
+				path[0] = '@';
+				memcpy(path + 1, v + 1, k - 1);
+				path[k] = '\0';
+			} else {
+				memcpy(path, v, k);
+				path[k] = '\0';
+			}
+		}
+		off += NLA_ALIGN(len);
+	}
+	int w = snprintf(f->out, f->len, "%llu", (unsigned long long)f->ino);
+	if (w > 0 && peer && (size_t)w < f->len)
+		w += snprintf(f->out + w, f->len - (size_t)w, "->%u", peer);
+	/* an abstract name is @"name", as strace shows unix addresses */
+	if (w > 0 && path[0] && (size_t)w < f->len)
+		(void)snprintf(f->out + w, f->len - (size_t)w, path[0] == '@' ? ",@\"%s\"" : ",\"%s\"",
+			       path[0] == '@' ? path + 1 : path);
+	return true;
+}
+
+bool rn_socket_details(pid_t pid, uint64_t ino, const char **proto, char *out, size_t len)
+{
+	const char *p = *proto;
+	bool v6 = !strcmp(p, "TCPv6") || !strcmp(p, "UDPv6") || !strcmp(p, "UDPLITEv6");
+	bool tcp = !strncmp(p, "TCP", 3), udp = !strncmp(p, "UDP", 3);
+	if (tcp || udp) {
+		struct {
+			struct nlmsghdr h;
+			struct inet_diag_req_v2 r;
+		} q = {{sizeof(q), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, 1, 0},
+		       {.sdiag_family = (uint8_t)(v6 ? AF_INET6 : AF_INET),
+			.sdiag_protocol = (uint8_t)(tcp ? IPPROTO_TCP : IPPROTO_UDP),
+			.idiag_states = ~0u}};
+		struct inet_find f = {ino, out, len};
+		return diag_ask(&q, sizeof(q), inet_match, &f);
+	}
+	if (!strncmp(p, "UNIX", 4)) {
+		struct {
+			struct nlmsghdr h;
+			struct unix_diag_req r;
+		} q = {{sizeof(q), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 1, 0},
+		       {.sdiag_family = AF_UNIX,
+			.udiag_states = ~0u,
+			.udiag_ino = (uint32_t)ino,
+			.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER,
+			.udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}}};
+		struct unix_find f = {ino, out, len, proto};
+		return diag_ask(&q, sizeof(q), unix_match, &f);
+	}
+	if (!strcmp(p, "NETLINK")) {
+		uint32_t port = 0;
+		int nl = proto_of_inode_port(pid, ino, &port);
+		const char *name = nl >= 0 ? rn_xlat_lookup(&rn_xlat_net_netlink_protocols, (uint64_t)nl)
+					   : NULL;
+		if (!name)
+			return false;
+		(void)snprintf(out, len, "%s:%u", name + strlen("NETLINK_"), port);
+		return true;
+	}
+	return false;
 }

@@ -4,6 +4,7 @@
  * with leftover bits in hex, unknown enumeration values in hex with a
  * comment naming the table. */
 #include "decode/decode.h"
+#include "decode/netlink.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
+#include <sys/sysmacros.h>
+#include <sys/stat.h>
 
 void rn_sep(struct rn_dctx *d)
 {
@@ -187,8 +191,10 @@ static void match_fd(struct rn_dctx *d, int fd)
 
 /* -y: what fd (or the working directory, for AT_FDCWD) of task pid is, as
  * "<path>", "<pipe:[1234]>", "<socket:[5678]>"; a deleted file gets
- * "(deleted)" after the ">". Nothing when it cannot be told. */
-static void put_fd_path(struct rn_buf *b, pid_t pid, int fd)
+ * "(deleted)" after the ">". -yy: sockets by protocol and what they are
+ * connected to ("<TCP:[127.0.0.1:80->127.0.0.1:4242]>"), devices with
+ * their numbers ("</dev/null<char 1:3>>"). Nothing when it cannot be told. */
+static void put_fd_path(struct rn_buf *b, pid_t pid, int fd, unsigned level)
 {
 	char proc[64], link[PATH_MAX];
 	if (fd == AT_FDCWD)
@@ -198,6 +204,21 @@ static void put_fd_path(struct rn_buf *b, pid_t pid, int fd)
 	ssize_t n = readlink(proc, link, sizeof(link));
 	if (n <= 0 || n >= (ssize_t)sizeof(link))
 		return;
+	link[n] = '\0';
+	unsigned long long ino;
+	char proto[32], details[256];
+	if (level >= 2 && fd != AT_FDCWD && sscanf(link, "socket:[%llu]", &ino) == 1) {
+		ssize_t pl = getxattr(proc, "system.sockprotoname", proto, sizeof(proto) - 1);
+		if (pl > 0) {
+			proto[pl] = '\0';
+			const char *name = proto;
+			if (rn_socket_details(pid, ino, &name, details, sizeof(details)))
+				rn_buf_printf(b, "<%s:[%s]>", name, details);
+			else
+				rn_buf_printf(b, "<%s:[%llu]>", name, ino);
+			return;
+		}
+	}
 	static const char deleted[] = " (deleted)";
 	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
 	bool gone = link[0] == '/' && len > dl && !memcmp(link + len - dl, deleted, dl);
@@ -209,20 +230,23 @@ static void put_fd_path(struct rn_buf *b, pid_t pid, int fd)
 	char *p = w;
 	*p++ = '<';
 	p = escape(p, (const unsigned char *)link, len, "<>");
-	*p++ = '>';
-	if (gone) {
-		memcpy(p, "(deleted)", 9);
-		p += 9;
-	}
 	*p = '\0';
 	b->len += (size_t)(p - w);
+	struct stat st;
+	if (level >= 2 && link[0] == '/' && stat(proc, &st) == 0 &&
+	    (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		rn_buf_printf(b, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block",
+			      major(st.st_rdev), minor(st.st_rdev));
+	rn_buf_putc(b, '>');
+	if (gone)
+		rn_buf_put(b, "(deleted)");
 }
 
 void rn_put_fd_into(struct rn_buf *b, const struct rn_decode_opts *o, pid_t pid, int64_t fd)
 {
 	rn_buf_printf(b, "%d", (int)fd);
 	if (o->decode_fds && (int)fd >= 0)
-		put_fd_path(b, pid, (int)fd);
+		put_fd_path(b, pid, (int)fd, o->decode_fds);
 }
 
 void rn_put_fd(struct rn_dctx *d, uint64_t fd)
@@ -236,7 +260,7 @@ void rn_put_dirfd(struct rn_dctx *d, uint64_t fd)
 	if ((int)fd == AT_FDCWD) {
 		rn_buf_put(d->out, "AT_FDCWD");
 		if (d->o->decode_fds)
-			put_fd_path(d->out, d->pid, AT_FDCWD);
+			put_fd_path(d->out, d->pid, AT_FDCWD, d->o->decode_fds);
 	} else {
 		rn_put_fd(d, fd);
 	}

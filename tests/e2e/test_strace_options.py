@@ -282,3 +282,23 @@ def test_environment_and_user():
     assert "geteuid() = 65534" in re.sub(r"\s+= ", " = ", t.trace), t.trace
     p = renacer_raw(["-u", "no-such-user-here", "--", "/bin/true"])
     assert p.returncode != 0 and p.stderr.strip() == "renacer: cannot find user 'no-such-user-here'"
+
+
+@pytest.mark.parametrize("name", ["dec_sockets", "dec_netlink", "dec_fds", "dec_desc"])
+def test_decode_fds_in_detail_match_strace(name):
+    """-yy: sockets by protocol with their endpoints (TCP and UDP over IPv4
+    and IPv6, UNIX pairs, paths and abstract names, netlink), devices with
+    their numbers; as strace shows them."""
+    def norm(line):
+        line = no_inodes(line)
+        return None if line is None else re.sub(r"\b\d{4,}\b", "N", line)
+    assert_same_normalized(["-yy"], [fixture(name)], norm)
+
+
+def test_decode_fds_in_detail():
+    t = re.sub(r"\b\d{4,}\b", "N", renacer(["-yy"], [fixture("dec_sockets")]).trace)
+    for needle in ("<TCPv6:[[::1]:N->[::1]:N]>", "<TCP:[127.0.0.1:N->127.0.0.1:N]>",
+                   "<UDP:[127.0.0.1:N->127.0.0.1:N]>", "<UNIX-STREAM:[N->N]>",
+                   '<UNIX:[N,"/tmp/renacer-dec-sockets"]>', '<UNIX:[N,@"renacer-abstract"]>',
+                   "<NETLINK:[ROUTE:N]>", "</dev/null<char 1:3>>", "</dev/zero<char 1:5>>"):
+        assert needle in t, needle
