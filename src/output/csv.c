@@ -18,6 +18,7 @@ struct csv_sink {
 	FILE *f;
 	bool stats;  /* -c: the table, not the rows */
 	bool source; /* --source: a source_location column */
+	const struct rn_options *o;
 	struct rn_counts counts;
 	struct rn_buf line;
 	int err;
@@ -56,6 +57,8 @@ static void csv_event(struct rn_sink *base, const struct rn_event *ev)
 		rn_counts_add(&s->counts, ev);
 		return;
 	}
+	if (!rn_out_shown(s->o, ev))
+		return;
 	rn_buf_printf(b, "%llu.%06llu,%d,", (unsigned long long)(ev->ts_ns / 1000000000),
 		      (unsigned long long)(ev->ts_ns / 1000 % 1000000), (int)ev->pid);
 	put_field(b, ev->name, strlen(ev->name));
@@ -135,6 +138,7 @@ struct rn_sink *rn_out_csv_new(FILE *f, const struct rn_options *o)
 	s->stats = o->summary_only;
 	s->base.needs = RN_NEED_TIMING | (s->stats ? 0 : RN_NEED_DECODE) | (o->source ? RN_NEED_SOURCE : 0);
 	s->source = o->source;
+	s->o = o;
 	s->counts.sortby = o->sortby;
 	if (s->stats)
 		rn_buf_put(&s->line, "syscall,calls,errors,time_us,percent_time\n");

@@ -92,6 +92,8 @@ static void json_event(struct rn_sink *base, const struct rn_event *ev)
 	if (!s->any)
 		s->first_ns = ev->ts_ns;
 	s->last_ns = ev->ts_ns + ev->dur_ns;
+	if (!rn_out_shown(s->o, ev))
+		return;
 	rn_buf_put(b, s->any ? ",\n    {" : "\n    {");
 	s->any = true;
 	rn_buf_printf(b, "\"pid\": %d, \"name\": ", (int)ev->pid);

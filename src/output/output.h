@@ -14,6 +14,9 @@
 
 /* strace-style trace lines. NULL on OOM. */
 struct rn_sink *rn_out_text_new(FILE *f, const struct rn_options *o);
+/* Whether a syscall event is one the trace shows: -z, -Z, -e status=
+ * and -P choose (every output that lists calls asks this). */
+bool rn_out_shown(const struct rn_options *o, const struct rn_event *ev);
 /* "renacer: Process N attached/detached" notices, always to stderr. */
 struct rn_sink *rn_out_status_new(void);
 struct rn_ml_analysis;

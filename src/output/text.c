@@ -187,14 +187,19 @@ static unsigned call_status(const struct rn_event *ev)
 	return (ev->flags & RN_EVF_ERROR) ? RN_STATUS_FAILED : RN_STATUS_SUCCESSFUL;
 }
 
+bool rn_out_shown(const struct rn_options *o, const struct rn_event *ev)
+{
+	if (o->status && !(o->status & call_status(ev)))
+		return false;
+	return !o->npaths || (ev->flags & RN_EVF_PATH);
+}
+
 static void text_event(struct rn_sink *base, const struct rn_event *ev)
 {
 	struct text_sink *s = (struct text_sink *)base;
 	struct rn_buf *b = &s->line;
 	size_t col0 = 0, done = 0;
-	if (s->o->status && !(s->o->status & call_status(ev)))
-		return;
-	if (s->o->npaths && !(ev->flags & RN_EVF_PATH))
+	if (!rn_out_shown(s->o, ev))
 		return;
 	if (s->separate && !pid_file(s, ev->pid))
 		return;

@@ -3,6 +3,7 @@
 with their paths, pipes, sockets, deleted files; results that are new
 descriptors), -x and -xx (strings in hexadecimal), -z/-Z/-e status= (calls
 by how they ended), -i (instruction pointers), -r (relative times)."""
+import json
 import os
 import re
 import subprocess
@@ -302,3 +303,18 @@ def test_decode_fds_in_detail():
                    '<UNIX:[N,"/tmp/renacer-dec-sockets"]>', '<UNIX:[N,@"renacer-abstract"]>',
                    "<NETLINK:[ROUTE:N]>", "</dev/null<char 1:3>>", "</dev/zero<char 1:5>>"):
         assert needle in t, needle
+
+
+def test_structured_outputs_follow_the_same_choice(tmp_path):
+    """--format json/csv list the calls -Z or -P choose; the summary still
+    counts every call."""
+    doc = tmp_path / "t.json"
+    p = renacer_raw(["--format", "json", "-Z", "-o", str(doc), "--", fixture("hello")])
+    assert p.returncode == 0, p.stderr
+    d = json.loads(doc.read_text())
+    assert d["syscalls"] and all("error" in c for c in d["syscalls"])
+    assert d["summary"]["total_syscalls"] > len(d["syscalls"])
+    out = tmp_path / "t.csv"
+    p = renacer_raw(["--format", "csv", "-P", "/etc/hostname", "-o", str(out), "--", fixture("hello")])
+    rows = out.read_text().splitlines()[1:]
+    assert [r.split(",")[2] for r in rows] == ["openat", "read", "close"], rows
