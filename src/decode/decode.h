@@ -181,6 +181,21 @@ void rn_put_sockioc_arg(struct rn_dctx *d, uint32_t req, uint64_t arg);
  * data in all are shown (as returned by readv), or each iov_len when data_len < 0. */
 void rn_put_iovec_at(struct rn_dctx *d, uint64_t addr, uint64_t count, int64_t data_len);
 
+/* Unaligned little-endian reads from bytes already fetched. */
+static inline uint32_t rn_get_u32(const unsigned char *p)
+{
+	uint32_t v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint16_t rn_get_u16(const unsigned char *p)
+{
+	uint16_t v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /* --- tracee memory (mem.c) --- */
 /* Read exactly len bytes at addr; returns 0 or -errno. */
 int rn_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);

@@ -205,20 +205,6 @@ static void put_sa_ll(struct rn_dctx *d, const unsigned char *buf, int len)
 	rn_put(d, "]");
 }
 
-static uint32_t get_u32(const unsigned char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint16_t get_u16(const unsigned char *p)
-{
-	uint16_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* A fixed-size char array meant to hold a NUL-terminated string: cut at the
  * NUL, or shown to size - 1 bytes with "..." when the NUL is missing. */
 static void put_cstring_field(struct rn_dctx *d, const unsigned char *p, size_t size)
@@ -253,15 +239,15 @@ static void put_sa_vsock(struct rn_dctx *d, const unsigned char *buf)
 	static const uint32_t cid_vals[] = {UINT32_MAX, 0, 1, 2};
 	static const char *const port_names[] = {"VMADDR_PORT_ANY"};
 	static const uint32_t port_vals[] = {UINT32_MAX};
-	uint16_t reserved = get_u16(buf + 2);
+	uint16_t reserved = rn_get_u16(buf + 2);
 	uint8_t flags = buf[12];
 
 	if (reserved)
 		rn_putf(d, "svm_reserved1=%#x, ", reserved);
 	rn_put(d, "svm_cid=");
-	put_named_u32(d, get_u32(buf + 8), cid_names, cid_vals, 4);
+	put_named_u32(d, rn_get_u32(buf + 8), cid_names, cid_vals, 4);
 	rn_put(d, ", svm_port=");
-	put_named_u32(d, get_u32(buf + 4), port_names, port_vals, 1);
+	put_named_u32(d, rn_get_u32(buf + 4), port_names, port_vals, 1);
 	rn_put(d, ", svm_flags=");
 	if (flags & 1) {
 		rn_put(d, "VMADDR_FLAG_TO_HOST");
@@ -286,15 +272,15 @@ static void put_sa_qrtr(struct rn_dctx *d, const unsigned char *buf)
 	static const uint32_t port_vals[] = {UINT32_MAX - 1};
 
 	rn_put(d, "sq_node=");
-	put_named_u32(d, get_u32(buf + 4), node_names, node_vals, 1);
+	put_named_u32(d, rn_get_u32(buf + 4), node_names, node_vals, 1);
 	rn_put(d, ", sq_port=");
-	put_named_u32(d, get_u32(buf + 8), port_names, port_vals, 1);
+	put_named_u32(d, rn_get_u32(buf + 8), port_names, port_vals, 1);
 }
 
 static void put_sa_ipx(struct rn_dctx *d, const unsigned char *buf)
 {
-	rn_putf(d, "sipx_port=htons(%u), sipx_network=htonl(", ntohs(get_u16(buf + 2)));
-	rn_put_x(d, ntohl(get_u32(buf + 4)));
+	rn_putf(d, "sipx_port=htons(%u), sipx_network=htonl(", ntohs(rn_get_u16(buf + 2)));
+	rn_put_x(d, ntohl(rn_get_u32(buf + 4)));
 	rn_put(d, "), sipx_node=[");
 	for (int i = 0; i < 6; i++) {
 		if (i)
@@ -317,14 +303,14 @@ static void put_sa_xdp(struct rn_dctx *d, const unsigned char *buf)
 	    {8, "XDP_USE_NEED_WAKEUP"},
 	};
 	static const struct rn_xlat flags = {e, 4, RN_XLAT_FLAGS};
-	uint16_t f = get_u16(buf + 2);
-	uint32_t fd = get_u32(buf + 12);
+	uint16_t f = rn_get_u16(buf + 2);
+	uint32_t fd = rn_get_u32(buf + 12);
 
 	rn_put(d, "sxdp_flags=");
 	rn_put_flags(d, &flags, f, "XDP_???");
 	rn_put(d, ", sxdp_ifindex=");
-	put_ifindex(d, get_u32(buf + 4));
-	rn_putf(d, ", sxdp_queue_id=%u", get_u32(buf + 8));
+	put_ifindex(d, rn_get_u32(buf + 4));
+	rn_putf(d, ", sxdp_queue_id=%u", rn_get_u32(buf + 8));
 	if (f & 1) {
 		rn_put(d, ", sxdp_shared_umem_fd=");
 		rn_put_fd(d, (uint64_t)(int64_t)(int)fd);
@@ -336,8 +322,8 @@ static void put_sa_xdp(struct rn_dctx *d, const unsigned char *buf)
 /* struct sockaddr_mctp: pad0 u16, network u32, addr u8, type u8, tag u8, pad1 u8. */
 static void put_sa_mctp(struct rn_dctx *d, const unsigned char *buf)
 {
-	uint16_t pad0 = get_u16(buf + 2);
-	uint32_t net = get_u32(buf + 4);
+	uint16_t pad0 = rn_get_u16(buf + 2);
+	uint32_t net = rn_get_u32(buf + 4);
 
 	if (pad0)
 		rn_putf(d, "__smctp_pad0=%#x, ", pad0);
@@ -385,9 +371,9 @@ static void put_sa_alg(struct rn_dctx *d, const unsigned char *buf, int len)
 	rn_put(d, "salg_type=");
 	put_cstring_field(d, buf + 2, 14);
 	rn_put(d, ", salg_feat=");
-	put_alg_flags(d, get_u32(buf + 16));
+	put_alg_flags(d, rn_get_u32(buf + 16));
 	rn_put(d, ", salg_mask=");
-	put_alg_flags(d, get_u32(buf + 20));
+	put_alg_flags(d, rn_get_u32(buf + 20));
 	rn_put(d, ", salg_name=");
 	put_cstring_field(d, buf + 24, (size_t)(len - 24));
 }

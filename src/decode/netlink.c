@@ -116,20 +116,6 @@ int rn_netlink_fd_proto(pid_t pid, int64_t fd)
 
 /* --- printers --- */
 
-static uint32_t rd32(const unsigned char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint16_t rd16(const unsigned char *p)
-{
-	uint16_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* Bytes nothing here decodes: hex, cut at -s. */
 static void put_raw(struct rn_dctx *d, const unsigned char *p, size_t n)
 {
@@ -221,11 +207,11 @@ static void genl_parse(const unsigned char *p, size_t n)
 		const char *name = NULL;
 		size_t namelen = 0;
 		for (size_t at = 0; alen - at >= NLA_HDRLEN;) {
-			uint16_t len = rd16(a + at), type = rd16(a + at + 2) & NLA_TYPE_MASK;
+			uint16_t len = rn_get_u16(a + at), type = rn_get_u16(a + at + 2) & NLA_TYPE_MASK;
 			if (len < NLA_HDRLEN || len > alen - at)
 				break;
 			if (type == CTRL_ATTR_FAMILY_ID && len >= NLA_HDRLEN + 2)
-				id = rd16(a + at + NLA_HDRLEN);
+				id = rn_get_u16(a + at + NLA_HDRLEN);
 			else if (type == CTRL_ATTR_FAMILY_NAME) {
 				name = (const char *)a + at + NLA_HDRLEN;
 				namelen = strnlen(name, len - NLA_HDRLEN);
@@ -631,7 +617,7 @@ static void put_u32_array(struct rn_dctx *d, const unsigned char *p, size_t coun
 			rn_putf(d, "[%s]=", name);
 		else if (names)
 			rn_putf(d, "[%zu]=", i);
-		rn_putf(d, "%" PRIu32, rd32(p + 4 * i));
+		rn_putf(d, "%" PRIu32, rn_get_u32(p + 4 * i));
 	}
 	rn_put(d, "]");
 }
@@ -656,15 +642,29 @@ static void put_devconf(struct rn_dctx *d, const unsigned char *p, size_t count,
 		else
 			rn_putf(d, "[%zu /* %s */]=", i, v4 ? "IPV4_DEVCONF_???" : "DEVCONF_???");
 		if (v4)
-			rn_putf(d, "%" PRIu32, rd32(p + 4 * i));
+			rn_putf(d, "%" PRIu32, rn_get_u32(p + 4 * i));
 		else
-			rn_putf(d, "%" PRId32, (int32_t)rd32(p + 4 * i));
+			rn_putf(d, "%" PRId32, (int32_t)rn_get_u32(p + 4 * i));
 	}
 	rn_put(d, "]");
 }
 
 static void put_attrs(struct rn_dctx *d, const struct nla_set *s, int family,
 		      const unsigned char *p, size_t n);
+
+/* A 4-byte attribute by a table's names (flags or one value); false
+ * when it is not 4 bytes long. */
+static bool put_u32_named(struct rn_dctx *d, const unsigned char *p, size_t n,
+			  const struct rn_xlat *x, const char *dflt, bool flags)
+{
+	if (n != 4)
+		return false;
+	if (flags)
+		rn_put_flags(d, x, rn_get_u32(p), dflt);
+	else
+		rn_put_xval(d, x, rn_get_u32(p), dflt);
+	return true;
+}
 
 /* The attributes nested in attribute type of set s. */
 static const struct nla_set *nested_set(const struct nla_set *s, uint16_t type)
@@ -715,10 +715,8 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		}
 		break;
 	case NLA_INET6_FLAGS:
-		if (n == 4) {
-			rn_put_flags(d, &rn_xlat_net_inet6_if_flags, rd32(p), NULL);
+		if (put_u32_named(d, p, n, &rn_xlat_net_inet6_if_flags, NULL, true))
 			return;
-		}
 		break;
 	case NLA_INET6_CACHEINFO:
 		if (n >= sizeof(struct ifla_cacheinfo)) {
@@ -740,7 +738,7 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		break;
 	case NLA_U16:
 		if (n == 2) {
-			rn_putf(d, "%u", rd16(p));
+			rn_putf(d, "%u", rn_get_u16(p));
 			return;
 		}
 		break;
@@ -905,19 +903,19 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		break;
 	case NLA_U32:
 		if (n == 4) {
-			rn_putf(d, "%" PRIu32, rd32(p));
+			rn_putf(d, "%" PRIu32, rn_get_u32(p));
 			return;
 		}
 		break;
 	case NLA_S32:
 		if (n == 4) {
-			rn_putf(d, "%" PRId32, (int32_t)rd32(p));
+			rn_putf(d, "%" PRId32, (int32_t)rn_get_u32(p));
 			return;
 		}
 		break;
 	case NLA_IFINDEX:
 		if (n == 4) {
-			put_ifindex(d, rd32(p));
+			put_ifindex(d, rn_get_u32(p));
 			return;
 		}
 		break;
@@ -928,22 +926,16 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		put_hwaddr(d, p, n);
 		return;
 	case NLA_EXT_MASK:
-		if (n == 4) {
-			rn_put_flags(d, &rn_xlat_net_rtext_filters, rd32(p), "RTEXT_FILTER_???");
+		if (put_u32_named(d, p, n, &rn_xlat_net_rtext_filters, "RTEXT_FILTER_???", true))
 			return;
-		}
 		break;
 	case NLA_IFA_FLAGS:
-		if (n == 4) {
-			rn_put_flags(d, &rn_xlat_net_ifa_flags, rd32(p), "IFA_F_???");
+		if (put_u32_named(d, p, n, &rn_xlat_net_ifa_flags, "IFA_F_???", true))
 			return;
-		}
 		break;
 	case NLA_RT_TABLE:
-		if (n == 4) {
-			rn_put_xval(d, &rn_xlat_net_rt_tables, rd32(p), NULL);
+		if (put_u32_named(d, p, n, &rn_xlat_net_rt_tables, NULL, false))
 			return;
-		}
 		break;
 	case NLA_IFA_CACHEINFO:
 		if (n >= sizeof(struct ifa_cacheinfo)) {
@@ -1007,11 +999,11 @@ static void put_attrs(struct rn_dctx *d, const struct nla_set *s, int family,
 		      const unsigned char *p, size_t n)
 {
 	size_t off = 0, shown = 0;
-	bool many = n >= NLA_HDRLEN && (size_t)NLA_ALIGN(rd16(p)) < n && rd16(p) >= NLA_HDRLEN;
+	bool many = n >= NLA_HDRLEN && (size_t)NLA_ALIGN(rn_get_u16(p)) < n && rn_get_u16(p) >= NLA_HDRLEN;
 	if (many)
 		rn_put(d, "[");
 	while (n - off >= NLA_HDRLEN) {
-		uint16_t len = rd16(p + off), type = rd16(p + off + 2);
+		uint16_t len = rn_get_u16(p + off), type = rn_get_u16(p + off + 2);
 		if (shown)
 			rn_put(d, ", ");
 		if (shown++ >= d->o->abbrev_limit) {
@@ -1219,7 +1211,7 @@ static void put_error(struct rn_dctx *d, int proto, const unsigned char *p, size
 		put_raw(d, p, n);
 		return;
 	}
-	int err = (int)rd32(p);
+	int err = (int)rn_get_u32(p);
 	const char *name = err < 0 ? rn_errno_name(-err) : NULL;
 	if (name)
 		rn_putf(d, "{error=-%s, msg=", name);
@@ -1393,7 +1385,7 @@ static void put_payload(struct rn_dctx *d, int proto, const struct nlmsghdr *h,
 		return;
 	}
 	if (type == NLMSG_DONE && n >= sizeof(int)) {
-		rn_putf(d, "%d", (int)rd32(p));
+		rn_putf(d, "%d", (int)rn_get_u32(p));
 		return;
 	}
 	if (proto == NETLINK_ROUTE && type >= NLMSG_MIN_TYPE) {
@@ -1459,7 +1451,7 @@ void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto
 		return;
 	}
 	/* several messages (or trailing bytes) make a list */
-	uint32_t first = rd32(p);
+	uint32_t first = rn_get_u32(p);
 	bool many = first >= NLMSG_HDRLEN && NLMSG_ALIGN(first) < n;
 	if (many)
 		rn_put(d, "[");
@@ -1476,7 +1468,7 @@ void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto
 			put_raw(d, p + off, left);
 			break;
 		}
-		uint32_t mlen = rd32(p + off);
+		uint32_t mlen = rn_get_u32(p + off);
 		size_t this = mlen >= NLMSG_HDRLEN && mlen < left ? mlen : left;
 		if (mlen < NLMSG_HDRLEN)
 			this = NLMSG_HDRLEN;
@@ -1582,13 +1574,13 @@ static bool unix_match(const unsigned char *p, size_t n, void *arg)
 	uint32_t peer = 0;
 	char path[128] = "";
 	for (size_t off = NLMSG_ALIGN(sizeof(m)); n - off >= NLA_HDRLEN && n > off;) {
-		uint16_t len = rd16(p + off), type = rd16(p + off + 2);
+		uint16_t len = rn_get_u16(p + off), type = rn_get_u16(p + off + 2);
 		if (len < NLA_HDRLEN || len > n - off)
 			break;
 		const unsigned char *v = p + off + NLA_HDRLEN;
 		size_t vl = len - NLA_HDRLEN;
 		if (type == UNIX_DIAG_PEER && vl == 4)
-			peer = rd32(v);
+			peer = rn_get_u32(v);
 		else if (type == UNIX_DIAG_NAME && vl) {
 			/* an abstract name starts with a NUL: shown as @name */
 			size_t k = vl < sizeof(path) - 2 ? vl : sizeof(path) - 2;
