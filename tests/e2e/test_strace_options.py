@@ -255,10 +255,9 @@ def test_inject_bad_specs(spec, msg):
 def test_inject_needs_ptrace():
     p = renacer_raw(["--backend", "bpf", "-e", "fault=openat", "--", "/bin/true"])
     assert p.returncode != 0 and "only the ptrace backend" in p.stderr, p.stderr
-    # auto picks ptrace, even for -c
-    t = renacer(["-c", "-e", "fault=openat:when=3"], [fixture("hello")])
-    # 4 openat calls: the 3rd injected, the 4th fails by itself
-    assert re.search(r"\s4\s+2\s+openat", t.trace), t.trace
+    # auto picks ptrace, even for -c: the program's one write fails
+    t = renacer(["-c", "-e", "fault=write"], [fixture("hello")])
+    assert re.search(r"\s1\s+1\s+write\n", t.trace), t.trace
 
 
 @pytest.mark.parametrize("opts", [["-qq"], ["-qqq"], ["-e", "quiet=exit"], ["-e", "quiet=all"],
