@@ -166,6 +166,12 @@ void rn_put_mode(struct rn_dctx *d, uint64_t mode);
 void rn_put_timespec_at(struct rn_dctx *d, uint64_t addr);
 /* time.c: struct timeval at addr: {tv_sec=1, tv_usec=0}. */
 void rn_put_timeval_at(struct rn_dctx *d, uint64_t addr);
+/* net.c: an interface index, if_nametoindex("lo") when this host has that
+ * index, else the number. */
+void rn_put_ifindex(struct rn_dctx *d, unsigned idx);
+/* net.c: an IPv4 or IPv6 address (4 or 16 bytes): inet_addr("10.0.0.1"),
+ * inet_pton(AF_INET6, "::1") or, with field, inet_pton(AF_INET6, "::1", &field). */
+void rn_put_inet(struct rn_dctx *d, int family, const void *addr, const char *field);
 /* net.c: a socket address of len bytes at addr: {sa_family=AF_INET, sin_port=htons(80), ...}. */
 void rn_put_sockaddr_at(struct rn_dctx *d, uint64_t addr, uint64_t len);
 /* Socket ioctls (type 0x89, net.c): when their argument is decoded,

@@ -63,7 +63,7 @@ static void put_hex_str_at(struct rn_dctx *d, uint64_t addr, unsigned len)
 
 /* An interface index: by name when this host has one (strace looks it up in
  * its own namespace too), else the number. */
-static void put_ifindex(struct rn_dctx *d, unsigned idx)
+void rn_put_ifindex(struct rn_dctx *d, unsigned idx)
 {
 	char name[IF_NAMESIZE + 1];
 	if (idx && if_indextoname(idx, name)) {
@@ -91,24 +91,18 @@ static void put_0x(struct rn_dctx *d, uint64_t v, int size)
 	rn_putf(d, "%#0*llx", size * 2, (unsigned long long)v);
 }
 
-static void put_inet4(struct rn_dctx *d, const void *addr)
-{
-	char s[INET_ADDRSTRLEN];
-	if (!inet_ntop(AF_INET, addr, s, sizeof(s)))
-		s[0] = '\0';
-	rn_put(d, "inet_addr(");
-	rn_put_quoted(d, (const unsigned char *)s, strlen(s), false);
-	rn_put(d, ")");
-}
-
-static void put_inet6(struct rn_dctx *d, const void *addr, const char *field)
+void rn_put_inet(struct rn_dctx *d, int family, const void *addr, const char *field)
 {
 	char s[INET6_ADDRSTRLEN];
-	if (!inet_ntop(AF_INET6, addr, s, sizeof(s)))
+	if (!inet_ntop(family, addr, s, sizeof(s)))
 		s[0] = '\0';
-	rn_put(d, "inet_pton(AF_INET6, ");
+	rn_put(d, family == AF_INET6 ? "inet_pton(AF_INET6, " : "inet_addr(");
+	/* quoted like any string: -xx shows it in hex too, as strace */
 	rn_put_quoted(d, (const unsigned char *)s, strlen(s), false);
-	rn_putf(d, ", &%s)", field);
+	if (family == AF_INET6 && field)
+		rn_putf(d, ", &%s)", field);
+	else
+		rn_put(d, ")");
 }
 
 /* An int the tracee points at: [5], or the address when unreadable. */
@@ -142,7 +136,7 @@ static void put_sa_in(struct rn_dctx *d, const unsigned char *buf)
 	struct sockaddr_in sin;
 	memcpy(&sin, buf, sizeof(sin));
 	rn_putf(d, "sin_port=htons(%u), sin_addr=", ntohs(sin.sin_port));
-	put_inet4(d, &sin.sin_addr);
+	rn_put_inet(d, AF_INET, &sin.sin_addr, NULL);
 }
 
 /* The scope id comes only with the full structure. */
@@ -154,12 +148,12 @@ static void put_sa_in6(struct rn_dctx *d, const unsigned char *buf, int len)
 	memcpy(&s6, buf, sizeof(s6));
 	rn_putf(d, "sin6_port=htons(%u), sin6_flowinfo=htonl(%u), ", ntohs(s6.sin6_port),
 		ntohl(s6.sin6_flowinfo));
-	put_inet6(d, &s6.sin6_addr, "sin6_addr");
+	rn_put_inet(d, AF_INET6, &s6.sin6_addr, "sin6_addr");
 	if (len <= SIN6_MIN_LEN)
 		return;
 	rn_put(d, ", sin6_scope_id=");
 	if (IN6_IS_ADDR_LINKLOCAL(&s6.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&s6.sin6_addr))
-		put_ifindex(d, s6.sin6_scope_id);
+		rn_put_ifindex(d, s6.sin6_scope_id);
 	else
 		rn_putf(d, "%u", s6.sin6_scope_id);
 }
@@ -181,7 +175,7 @@ static void put_sa_ll(struct rn_dctx *d, const unsigned char *buf, int len)
 	rn_put(d, "sll_protocol=htons(");
 	rn_put_xval(d, &rn_xlat_net_ethernet_protocols, ntohs(ll.sll_protocol), "ETH_P_???");
 	rn_put(d, "), sll_ifindex=");
-	put_ifindex(d, (unsigned)ll.sll_ifindex);
+	rn_put_ifindex(d, (unsigned)ll.sll_ifindex);
 	rn_put(d, ", sll_hatype=");
 	rn_put_xval(d, &rn_xlat_net_arp_hardware_types, ll.sll_hatype, "ARPHRD_???");
 	rn_put(d, ", sll_pkttype=");
@@ -309,7 +303,7 @@ static void put_sa_xdp(struct rn_dctx *d, const unsigned char *buf)
 	rn_put(d, "sxdp_flags=");
 	rn_put_flags(d, &flags, f, "XDP_???");
 	rn_put(d, ", sxdp_ifindex=");
-	put_ifindex(d, rn_get_u32(buf + 4));
+	rn_put_ifindex(d, rn_get_u32(buf + 4));
 	rn_putf(d, ", sxdp_queue_id=%u", rn_get_u32(buf + 8));
 	if (f & 1) {
 		rn_put(d, ", sxdp_shared_umem_fd=");
@@ -1120,11 +1114,11 @@ static void put_cmsg_ip(struct rn_dctx *d, int type, const unsigned char *p, uns
 			return;
 		memcpy(&pi, p, sizeof(pi));
 		rn_put(d, ", cmsg_data={ipi_ifindex=");
-		put_ifindex(d, (unsigned)pi.ipi_ifindex);
+		rn_put_ifindex(d, (unsigned)pi.ipi_ifindex);
 		rn_put(d, ", ipi_spec_dst=");
-		put_inet4(d, &pi.ipi_spec_dst);
+		rn_put_inet(d, AF_INET, &pi.ipi_spec_dst, NULL);
 		rn_put(d, ", ipi_addr=");
-		put_inet4(d, &pi.ipi_addr);
+		rn_put_inet(d, AF_INET, &pi.ipi_addr, NULL);
 		rn_put(d, "}");
 		return;
 	}
@@ -1865,7 +1859,7 @@ static void put_group_req(struct rn_dctx *d, uint64_t addr, int len)
 	if (!fetch_whole(d, addr, len, &gr, sizeof(gr)))
 		return;
 	rn_put(d, "{gr_interface=");
-	put_ifindex(d, gr.gr_interface);
+	rn_put_ifindex(d, gr.gr_interface);
 	rn_put(d, ", gr_group=");
 	memset(sa, 0, sizeof(sa));
 	memcpy(sa, &gr.gr_group, sizeof(gr.gr_group));
@@ -1903,7 +1897,7 @@ static void put_packet_mreq(struct rn_dctx *d, uint64_t addr, int len)
 		return;
 	}
 	rn_put(d, "{mr_ifindex=");
-	put_ifindex(d, (unsigned)mr.mr_ifindex);
+	rn_put_ifindex(d, (unsigned)mr.mr_ifindex);
 	rn_put(d, ", mr_type=");
 	if (mr.mr_type < sizeof(types) / sizeof(types[0]))
 		rn_put(d, types[mr.mr_type]);
@@ -1951,9 +1945,9 @@ static void put_setsockopt_val(struct rn_dctx *d, uint32_t level, uint32_t name,
 			if (!fetch_whole(d, addr, len, &mr, sizeof(mr)))
 				return;
 			rn_put(d, "{imr_multiaddr=");
-			put_inet4(d, &mr.imr_multiaddr);
+			rn_put_inet(d, AF_INET, &mr.imr_multiaddr, NULL);
 			rn_put(d, ", imr_interface=");
-			put_inet4(d, &mr.imr_interface);
+			rn_put_inet(d, AF_INET, &mr.imr_interface, NULL);
 			rn_put(d, "}");
 			return;
 		}
@@ -1969,9 +1963,9 @@ static void put_setsockopt_val(struct rn_dctx *d, uint32_t level, uint32_t name,
 			if (!fetch_whole(d, addr, len, &mr, sizeof(mr)))
 				return;
 			rn_put(d, "{");
-			put_inet6(d, &mr.ipv6mr_multiaddr, "ipv6mr_multiaddr");
+			rn_put_inet(d, AF_INET6, &mr.ipv6mr_multiaddr, "ipv6mr_multiaddr");
 			rn_put(d, ", ipv6mr_interface=");
-			put_ifindex(d, mr.ipv6mr_interface);
+			rn_put_ifindex(d, mr.ipv6mr_interface);
 			rn_put(d, "}");
 			return;
 		}

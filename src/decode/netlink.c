@@ -138,35 +138,12 @@ static void put_nla_str(struct rn_dctx *d, const unsigned char *p, size_t n)
 	rn_put_quoted(d, p, shown, !ended || n > d->o->string_limit);
 }
 
-static void put_ifindex(struct rn_dctx *d, uint32_t idx)
-{
-	char name[IF_NAMESIZE + 1];
-	if (idx && if_indextoname(idx, name)) {
-		rn_put(d, "if_nametoindex(");
-		rn_put_quoted(d, (const unsigned char *)name, strnlen(name, IF_NAMESIZE), false);
-		rn_put(d, ")");
-	} else {
-		rn_putf(d, "%u", idx);
-	}
-}
-
-/* pre "text" post, the text quoted like any string (hex with -xx). */
-static void put_call_text(struct rn_dctx *d, const char *pre, const char *text, const char *post)
-{
-	rn_put(d, pre);
-	rn_put_quoted(d, (const unsigned char *)text, strlen(text), false);
-	rn_put(d, post);
-}
-
 /* An address of an address family: inet_addr("10.0.0.1"),
  * inet_pton(AF_INET6, "::1"); hex for anything else. */
 static void put_inet(struct rn_dctx *d, int family, const unsigned char *p, size_t n)
 {
-	char s[INET6_ADDRSTRLEN];
-	if (family == AF_INET && n == 4 && inet_ntop(AF_INET, p, s, sizeof(s)))
-		put_call_text(d, "inet_addr(", s, ")");
-	else if (family == AF_INET6 && n == 16 && inet_ntop(AF_INET6, p, s, sizeof(s)))
-		put_call_text(d, "inet_pton(AF_INET6, ", s, ")");
+	if ((family == AF_INET && n == 4) || (family == AF_INET6 && n == 16))
+		rn_put_inet(d, family, p, NULL);
 	else
 		put_raw(d, p, n);
 }
@@ -915,7 +892,7 @@ static void put_nla_value(struct rn_dctx *d, const struct nla_set *s, uint16_t t
 		break;
 	case NLA_IFINDEX:
 		if (n == 4) {
-			put_ifindex(d, rn_get_u32(p));
+			rn_put_ifindex(d, rn_get_u32(p));
 			return;
 		}
 		break;
@@ -1049,7 +1026,7 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		rn_put(d, ", ifi_type=");
 		rn_put_xval(d, &rn_xlat_net_arp_hardware_types, m.ifi_type, "ARPHRD_???");
 		rn_put(d, ", ifi_index=");
-		put_ifindex(d, (uint32_t)m.ifi_index);
+		rn_put_ifindex(d, (unsigned)m.ifi_index);
 		rn_put(d, ", ifi_flags=");
 		rn_put_flags(d, &rn_xlat_net_iff_flags, m.ifi_flags, NULL);
 		rn_putf(d, ", ifi_change=%#x}", m.ifi_change);
@@ -1068,7 +1045,7 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		rn_put(d, ", ifa_scope=");
 		rn_put_xval(d, &rn_xlat_net_rt_scopes, m.ifa_scope, NULL);
 		rn_put(d, ", ifa_index=");
-		put_ifindex(d, m.ifa_index);
+		rn_put_ifindex(d, m.ifa_index);
 		rn_put(d, "}");
 		set = &ifa_set;
 		hlen = sizeof(m);
@@ -1103,7 +1080,7 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		rn_put(d, "{ndm_family=");
 		rn_put_xval(d, &rn_xlat_net_addrfams, m.ndm_family, "AF_???");
 		rn_put(d, ", ndm_ifindex=");
-		put_ifindex(d, (uint32_t)m.ndm_ifindex);
+		rn_put_ifindex(d, (unsigned)m.ndm_ifindex);
 		rn_put(d, ", ndm_state=");
 		rn_put_flags(d, &rn_xlat_net_nud_states, m.ndm_state, "NUD_???");
 		rn_put(d, ", ndm_flags=");
@@ -1140,7 +1117,7 @@ static bool put_route_payload(struct rn_dctx *d, uint16_t type, const unsigned c
 		rn_put(d, "{tcm_family=");
 		rn_put_xval(d, &rn_xlat_net_addrfams, m.tcm_family, "AF_???");
 		rn_put(d, ", tcm_ifindex=");
-		put_ifindex(d, (uint32_t)m.tcm_ifindex);
+		rn_put_ifindex(d, (unsigned)m.tcm_ifindex);
 		rn_putf(d, ", tcm_handle=%u, tcm_parent=%u, tcm_info=%u}", m.tcm_handle, m.tcm_parent,
 			m.tcm_info);
 		set = &tca_set;
@@ -1274,13 +1251,11 @@ static void put_ext_bits(struct rn_dctx *d, uint8_t v)
 
 static void put_diag_addr(struct rn_dctx *d, int family, const uint32_t *a, const char *field)
 {
-	char s[INET6_ADDRSTRLEN], tail[32];
-	if (family == AF_INET6 && inet_ntop(AF_INET6, a, s, sizeof(s))) {
-		(void)snprintf(tail, sizeof(tail), ", &%s)", field);
-		put_call_text(d, "inet_pton(AF_INET6, ", s, tail);
-	} else if (inet_ntop(AF_INET, a, s, sizeof(s))) {
+	if (family == AF_INET6) {
+		rn_put_inet(d, AF_INET6, a, field);
+	} else {
 		rn_putf(d, "%s=", field);
-		put_call_text(d, "inet_addr(", s, ")");
+		rn_put_inet(d, AF_INET, a, NULL);
 	}
 }
 
@@ -1292,7 +1267,7 @@ static void put_sockid(struct rn_dctx *d, int family, const struct inet_diag_soc
 	rn_put(d, ", ");
 	put_diag_addr(d, family, id->idiag_dst, "idiag_dst");
 	rn_put(d, ", idiag_if=");
-	put_ifindex(d, id->idiag_if);
+	rn_put_ifindex(d, id->idiag_if);
 	rn_putf(d, ", idiag_cookie=[%u, %u]}", id->idiag_cookie[0], id->idiag_cookie[1]);
 }
 
