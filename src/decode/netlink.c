@@ -168,71 +168,82 @@ static struct {
 static size_t ngenl_fam;
 static bool genl_asked;
 
-static void genl_parse(const unsigned char *p, size_t n)
+/* Ask the kernel over a netlink socket of protocol proto with req (len
+ * bytes) and hand each answer's payload to fn until it says it is done
+ * (true) or the answers end. Returns whether fn said so. */
+static bool nl_ask(int proto, const void *req, size_t len,
+		   bool (*fn)(const unsigned char *p, size_t n, void *arg), void *arg)
 {
-	for (size_t off = 0; n - off >= NLMSG_HDRLEN;) {
-		struct nlmsghdr h;
-		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > n - off || h.nlmsg_type == NLMSG_DONE ||
-		    h.nlmsg_type == NLMSG_ERROR)
-			return;
-		const unsigned char *a = p + off + NLMSG_HDRLEN + GENL_HDRLEN;
-		size_t alen = h.nlmsg_len - NLMSG_HDRLEN > GENL_HDRLEN
-				  ? h.nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN
-				  : 0;
-		uint16_t id = 0;
-		const char *name = NULL;
-		size_t namelen = 0;
-		for (size_t at = 0; alen - at >= NLA_HDRLEN;) {
-			uint16_t len = rn_get_u16(a + at), type = rn_get_u16(a + at + 2) & NLA_TYPE_MASK;
-			if (len < NLA_HDRLEN || len > alen - at)
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	if (s < 0)
+		return false;
+	struct timeval tv = {0, 200000};
+	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	bool found = false, done = false;
+	static unsigned char buf[32768];
+	if (send(s, req, len, 0) == (ssize_t)len) {
+		for (int i = 0; i < 256 && !found && !done; i++) {
+			ssize_t n = recv(s, buf, sizeof(buf), 0);
+			if (n < (ssize_t)NLMSG_HDRLEN)
 				break;
-			if (type == CTRL_ATTR_FAMILY_ID && len >= NLA_HDRLEN + 2)
-				id = rn_get_u16(a + at + NLA_HDRLEN);
-			else if (type == CTRL_ATTR_FAMILY_NAME) {
-				name = (const char *)a + at + NLA_HDRLEN;
-				namelen = strnlen(name, len - NLA_HDRLEN);
+			for (size_t off = 0; (size_t)n - off >= NLMSG_HDRLEN && !found;) {
+				struct nlmsghdr h;
+				memcpy(&h, buf + off, sizeof(h));
+				if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > (size_t)n - off)
+					break;
+				if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
+					done = true;
+					break;
+				}
+				found = fn(buf + off + NLMSG_HDRLEN, h.nlmsg_len - NLMSG_HDRLEN, arg);
+				off += NLMSG_ALIGN(h.nlmsg_len);
 			}
-			at += NLA_ALIGN(len);
-			if (at >= alen)
-				break;
 		}
-		if (id && name && namelen < GENL_NAMSIZ && ngenl_fam < GENL_FAMILIES) {
-			genl_fam[ngenl_fam].id = id;
-			memcpy(genl_fam[ngenl_fam].name, name, namelen);
-			genl_fam[ngenl_fam].name[namelen] = '\0';
-			ngenl_fam++;
-		}
-		off += NLMSG_ALIGN(h.nlmsg_len);
 	}
+	(void)close(s);
+	return found;
+}
+
+/* One family of the controller's dump: its id and name, kept. */
+static bool genl_keep(const unsigned char *p, size_t n, void *arg)
+{
+	(void)arg;
+	const unsigned char *a = p + GENL_HDRLEN;
+	size_t alen = n > GENL_HDRLEN ? n - GENL_HDRLEN : 0;
+	uint16_t id = 0;
+	const char *name = NULL;
+	size_t namelen = 0;
+	for (size_t at = 0; alen - at >= NLA_HDRLEN;) {
+		uint16_t len = rn_get_u16(a + at), type = rn_get_u16(a + at + 2) & NLA_TYPE_MASK;
+		if (len < NLA_HDRLEN || len > alen - at)
+			break;
+		if (type == CTRL_ATTR_FAMILY_ID && len >= NLA_HDRLEN + 2) {
+			id = rn_get_u16(a + at + NLA_HDRLEN);
+		} else if (type == CTRL_ATTR_FAMILY_NAME) {
+			name = (const char *)a + at + NLA_HDRLEN;
+			namelen = strnlen(name, len - NLA_HDRLEN);
+		}
+		at += NLA_ALIGN(len);
+		if (at >= alen)
+			break;
+	}
+	if (id && name && namelen < GENL_NAMSIZ && ngenl_fam < GENL_FAMILIES) {
+		genl_fam[ngenl_fam].id = id;
+		memcpy(genl_fam[ngenl_fam].name, name, namelen);
+		genl_fam[ngenl_fam].name[namelen] = '\0';
+		ngenl_fam++;
+	}
+	return false; /* all of them */
 }
 
 static void genl_ask(void)
 {
 	genl_asked = true;
-	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (s < 0)
-		return;
-	struct timeval tv = {0, 200000};
-	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	struct {
 		struct nlmsghdr h;
 		struct genlmsghdr g;
 	} q = {{sizeof(q), GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, 1, 0}, {CTRL_CMD_GETFAMILY, 1, 0}};
-	static unsigned char buf[32768];
-	if (send(s, &q, sizeof(q), 0) == (ssize_t)sizeof(q)) {
-		for (int i = 0; i < 64; i++) {
-			ssize_t n = recv(s, buf, sizeof(buf), 0);
-			if (n < (ssize_t)NLMSG_HDRLEN)
-				break;
-			genl_parse(buf, (size_t)n);
-			struct nlmsghdr h;
-			memcpy(&h, buf, sizeof(h));
-			if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
-				break;
-		}
-	}
-	(void)close(s);
+	(void)nl_ask(NETLINK_GENERIC, &q, sizeof(q), genl_keep, NULL);
 }
 
 static const char *genl_family(uint16_t id)
@@ -1459,41 +1470,6 @@ void rn_put_netlink_at(struct rn_dctx *d, uint64_t addr, uint64_t len, int proto
 
 /* --- -yy: what a socket is connected to --- */
 
-/* Ask NETLINK_SOCK_DIAG with req (a request of len bytes) and hand each
- * answer's payload to fn until it says it found what it wants. */
-static bool diag_ask(const void *req, size_t len,
-		     bool (*fn)(const unsigned char *p, size_t n, void *arg), void *arg)
-{
-	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (s < 0)
-		return false;
-	struct timeval tv = {0, 200000};
-	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	bool found = false, done = false;
-	static unsigned char buf[32768];
-	if (send(s, req, len, 0) == (ssize_t)len) {
-		for (int i = 0; i < 256 && !found && !done; i++) {
-			ssize_t n = recv(s, buf, sizeof(buf), 0);
-			if (n < (ssize_t)NLMSG_HDRLEN)
-				break;
-			for (size_t off = 0; (size_t)n - off >= NLMSG_HDRLEN && !found;) {
-				struct nlmsghdr h;
-				memcpy(&h, buf + off, sizeof(h));
-				if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > (size_t)n - off)
-					break;
-				if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
-					done = true;
-					break;
-				}
-				found = fn(buf + off + NLMSG_HDRLEN, h.nlmsg_len - NLMSG_HDRLEN, arg);
-				off += NLMSG_ALIGN(h.nlmsg_len);
-			}
-		}
-	}
-	(void)close(s);
-	return found;
-}
-
 struct inet_find {
 	uint64_t ino;
 	char *out;
@@ -1594,7 +1570,7 @@ bool rn_socket_details(pid_t pid, uint64_t ino, const char **proto, char *out, s
 			.sdiag_protocol = (uint8_t)(tcp ? IPPROTO_TCP : IPPROTO_UDP),
 			.idiag_states = ~0u}};
 		struct inet_find f = {ino, out, len};
-		return diag_ask(&q, sizeof(q), inet_match, &f);
+		return nl_ask(NETLINK_SOCK_DIAG, &q, sizeof(q), inet_match, &f);
 	}
 	if (!strncmp(p, "UNIX", 4)) {
 		struct {
@@ -1607,7 +1583,7 @@ bool rn_socket_details(pid_t pid, uint64_t ino, const char **proto, char *out, s
 			.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER,
 			.udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}}};
 		struct unix_find f = {ino, out, len, proto};
-		return diag_ask(&q, sizeof(q), unix_match, &f);
+		return nl_ask(NETLINK_SOCK_DIAG, &q, sizeof(q), unix_match, &f);
 	}
 	if (!strcmp(p, "NETLINK")) {
 		uint32_t port = 0;
