@@ -170,23 +170,41 @@ static void match_path(struct rn_dctx *d, const char *path)
 			*d->path_hit = true;
 }
 
-/* -P: note when fd of task pid is open on one of the traced paths. */
+/* What fd of task pid (AT_FDCWD: its working directory) is open on, as
+ * /proc says, NUL-terminated in link, proc the /proc path asked; a file
+ * deleted since is reported by *gone, " (deleted)" cut off. Returns the
+ * length, or 0 when it cannot be told. */
+static size_t fd_link(pid_t pid, int fd, char *proc, size_t plen, char *link, size_t llen,
+		      bool *gone)
+{
+	if (fd == AT_FDCWD)
+		(void)snprintf(proc, plen, "/proc/%d/cwd", (int)pid);
+	else
+		(void)snprintf(proc, plen, "/proc/%d/fd/%d", (int)pid, fd);
+	ssize_t n = readlink(proc, link, llen);
+	if (n <= 0 || (size_t)n >= llen)
+		return 0;
+	link[n] = '\0';
+	static const char deleted[] = " (deleted)";
+	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+	*gone = link[0] == '/' && len > dl && !memcmp(link + len - dl, deleted, dl);
+	if (*gone) {
+		len -= dl;
+		link[len] = '\0';
+	}
+	return len;
+}
+
+/* -P: note when fd of task pid is open on one of the traced paths (a
+ * deleted file still matches the path it had). */
 static void match_fd(struct rn_dctx *d, int fd)
 {
 	char proc[64], link[PATH_MAX];
+	bool gone;
 	if (!d->o->npaths || !d->path_hit || fd < 0)
 		return;
-	(void)snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)d->pid, fd);
-	ssize_t n = readlink(proc, link, sizeof(link) - 1);
-	if (n <= 0)
-		return;
-	link[n] = '\0';
-	/* a deleted file still matches the path it had */
-	static const char deleted[] = " (deleted)";
-	size_t dl = sizeof(deleted) - 1;
-	if ((size_t)n > dl && !strcmp(link + n - dl, deleted))
-		link[n - dl] = '\0';
-	match_path(d, link);
+	if (fd_link(d->pid, fd, proc, sizeof(proc), link, sizeof(link), &gone))
+		match_path(d, link);
 }
 
 /* -y: what fd (or the working directory, for AT_FDCWD) of task pid is, as
@@ -197,14 +215,10 @@ static void match_fd(struct rn_dctx *d, int fd)
 static void put_fd_path(struct rn_buf *b, pid_t pid, int fd, unsigned level)
 {
 	char proc[64], link[PATH_MAX];
-	if (fd == AT_FDCWD)
-		(void)snprintf(proc, sizeof(proc), "/proc/%d/cwd", (int)pid);
-	else
-		(void)snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)pid, fd);
-	ssize_t n = readlink(proc, link, sizeof(link));
-	if (n <= 0 || n >= (ssize_t)sizeof(link))
+	bool gone;
+	size_t len = fd_link(pid, fd, proc, sizeof(proc), link, sizeof(link), &gone);
+	if (!len)
 		return;
-	link[n] = '\0';
 	unsigned long long ino;
 	char proto[32], details[256];
 	if (level >= 2 && fd != AT_FDCWD && sscanf(link, "socket:[%llu]", &ino) == 1) {
@@ -219,11 +233,6 @@ static void put_fd_path(struct rn_buf *b, pid_t pid, int fd, unsigned level)
 			return;
 		}
 	}
-	static const char deleted[] = " (deleted)";
-	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
-	bool gone = link[0] == '/' && len > dl && !memcmp(link + len - dl, deleted, dl);
-	if (gone)
-		len -= dl;
 	char *w = rn_buf_reserve(b, len * 4 + 16);
 	if (!w)
 		return;
