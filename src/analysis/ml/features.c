@@ -323,6 +323,10 @@ int rn_ml_hotspots(const struct rn_store *st, enum rn_ml_unit by, struct rn_ml_h
 		free(h.unit);
 		return -ENOMEM;
 	}
+	/* each syscall's kind, once, not per call */
+	unsigned char kinds[RN_NSYSCALLS + 1];
+	for (size_t k = 0; k <= RN_NSYSCALLS; k++)
+		kinds[k] = (unsigned char)rn_ml_kind_of(k ? (int)k - 1 : -1);
 	struct rn_ml_hotspot *all = calloc(nunits ? nunits : 1, sizeof(*all));
 	size_t *costly = malloc((nunits ? nunits : 1) * sizeof(size_t));
 	uint32_t *order = malloc((nunits ? nunits : 1) * sizeof(uint32_t));
@@ -338,21 +342,27 @@ int rn_ml_hotspots(const struct rn_store *st, enum rn_ml_unit by, struct rn_ml_h
 		if (!a->calls++ || st->dur_ns[i] > st->dur_ns[*c])
 			*c = i;
 		a->total_us += us;
-		a->kind_us[rn_ml_kind_of(st->nr[i])] += us;
-		int32_t key[2] = {(int32_t)h.unit[i], st->nr[i]};
-		double *m = rn_hmap_get(&mix, key, sizeof(key));
-		if (!m)
-			r = -ENOMEM;
-		else
-			*m += us;
+		a->kind_us[kinds[slot(st->nr[i])]] += us;
+		/* a syscall's own hotspot is all that syscall: no mix to keep */
+		if (by == RN_ML_BY_FUNCTION) {
+			int32_t key[2] = {(int32_t)h.unit[i], st->nr[i]};
+			double *m = rn_hmap_get(&mix, key, sizeof(key));
+			if (!m)
+				r = -ENOMEM;
+			else
+				*m += us;
+		}
 		if (st->ts_ns[i] < t0)
 			t0 = st->ts_ns[i];
 		if (st->ts_ns[i] + st->dur_ns[i] > t1)
 			t1 = st->ts_ns[i] + st->dur_ns[i];
 	}
-	for (size_t u = 0; r == 0 && u < nunits; u++)
+	for (size_t u = 0; r == 0 && u < nunits; u++) {
 		for (size_t k = 0; k < RN_ML_HOT_TOP; k++)
 			all[u].top_nr[k] = -2;
+		if (by == RN_ML_BY_SYSCALL && all[u].calls)
+			top_insert(&all[u], u ? (int)u - 1 : -1, all[u].total_us);
+	}
 	for (size_t e = 0; r == 0 && e < mix.n; e++) {
 		size_t klen;
 		const int32_t *key = rn_hmap_key(&mix, e, &klen);
