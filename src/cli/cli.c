@@ -226,7 +226,22 @@ static int parse_when(const char *v, struct rn_inject *in)
 	return 0;
 }
 
-static int parse_signals(const char *spec, struct rn_options *o, struct rn_diag *reterr);
+/* A signal by name (SIGIO or io, any case) or number; 0 when none. */
+static int signal_number(const char *item)
+{
+	char *end;
+	long n = strtol(item, &end, 10);
+	if (*item && !*end)
+		return n >= 1 && n <= 64 ? (int)n : 0;
+	const char *name = strncasecmp(item, "SIG", 3) ? item : item + 3;
+	for (int k = 1; k <= 64; k++) {
+		char tmp[16];
+		const char *sn = rn_signal_name(k, tmp, sizeof(tmp));
+		if (sn && !strcasecmp(sn + 3, name))
+			return k;
+	}
+	return 0;
+}
 
 /* -e inject=SET[:error=E|:retval=N][:signal=SIG][:when=W], -e fault=SET[...]
  * (fault without error= fails with ENOSYS). */
@@ -276,16 +291,9 @@ static int parse_inject(const char *arg, struct rn_options *o, struct rn_diag *r
 			if (*end)
 				r = -EINVAL;
 		} else if (!strcmp(opt, "signal") && !fault) {
-			uint64_t before = o->signals;
-			bool had = o->signal_filter;
-			struct rn_diag d;
-			/* reuse the signal= parser on a scratch copy */
-			if (parse_signals(val, o, &d) < 0 || !o->signals || (o->signals & (o->signals - 1)))
+			in.signal = signal_number(val);
+			if (!in.signal)
 				r = -EINVAL;
-			else
-				in.signal = __builtin_ctzll(o->signals) + 1;
-			o->signals = before;
-			o->signal_filter = had;
 		} else if (!strcmp(opt, "when")) {
 			r = parse_when(val, &in);
 		} else {
@@ -367,20 +375,7 @@ static int parse_signals(const char *spec, struct rn_options *o, struct rn_diag 
 		if (!strcasecmp(item, "all")) {
 			set = ~0ull;
 		} else if (strcasecmp(item, "none")) {
-			int sig = 0;
-			char *end;
-			long n = strtol(item, &end, 10);
-			if (!*end && n >= 1 && n <= 64) {
-				sig = (int)n;
-			} else {
-				const char *name = strncasecmp(item, "SIG", 3) ? item : item + 3;
-				for (int k = 1; k <= 64 && !sig; k++) {
-					char tmp[16];
-					const char *sn = rn_signal_name(k, tmp, sizeof(tmp));
-					if (sn && !strcasecmp(sn + 3, name))
-						sig = k;
-				}
-			}
+			int sig = signal_number(item);
 			if (!sig) {
 				rn_diag_set(reterr, "invalid signal '%s' in signal=", item);
 				return -EINVAL;
